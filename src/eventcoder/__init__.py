@@ -1,0 +1,1 @@
+"""eventcoder: sourced, structured political event data from news text."""
