@@ -66,6 +66,7 @@ class DateMention:
     value: DateValue
     anchor: str | None = None
     head: int | None = None
+    anchor_head: int | None = None  # token index of the anchor event's word ("arrest", "freed")
 
 
 @dataclass(frozen=True)
