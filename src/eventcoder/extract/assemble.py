@@ -1,0 +1,215 @@
+"""One event per happening: merge the mentions that report the same thing,
+choose each argument from the mention that says it best, link denials to
+what they deny, and number the events.
+"""
+
+from __future__ import annotations
+
+from ..annotations import ActorMention
+from ..extract.lexicon import Lexicon
+from ..model import ActorRef, DateValue, Event, TextSpan
+from .mentions import EventMention
+from .syntax import children, is_kind
+
+MODALITY_RANK = {"asserted": 0, "claimed": 1, "alleged": 2, "threatened": 3, "planned": 4,
+                 "hypothetical": 5, "denied": 6, "negated": 7}
+PRECISION_RANK = {"day": 0, "range": 1, "month": 2, "year": 3, "unknown": 4}
+
+
+def assemble_events(mentions: list[EventMention], text: str) -> list[Event]:
+    groups = merge_mentions(sorted(mentions, key=lambda mention: mention.start))
+    events = [to_event(f"e{number}", group, text) for number, group in enumerate(groups, 1)]
+    link_denials(groups, events)
+    return events
+
+
+# --------------------------------------------------------------------------
+# Merging
+# --------------------------------------------------------------------------
+
+def merge_mentions(mentions: list[EventMention]) -> list[list[EventMention]]:
+    groups: list[list[EventMention]] = []
+    for mention in mentions:
+        target = next((group for group in reversed(groups) if same_happening(group, mention)), None)
+        if target is not None:
+            target.append(mention)
+        elif not (mention.reference and _in_temporal_anchor(mention)):
+            groups.append([mention])
+    return groups
+
+
+def same_happening(group: list[EventMention], mention: EventMention) -> bool:
+    first = group[0]
+    if first.type != mention.type:
+        return False
+    if not _dates_compatible(group, mention):
+        return False
+    if mention.reference or any(member.reference for member in group) and len(group) == 1:
+        return _same_kind(first, mention)
+    if any(member.sentence.start == mention.sentence.start for member in group):
+        return _coordinated(group, mention) and _actors_compatible(group, mention)
+    return _same_kind(first, mention) and _actors_compatible(group, mention, require_shared=True)
+
+
+def _same_kind(first: EventMention, mention: EventMention) -> bool:
+    return first.sense.mode == mention.sense.mode or first.trigger.lemma == mention.trigger.lemma
+
+
+def _coordinated(group: list[EventMention], mention: EventMention) -> bool:
+    """Conjoined verbs of one type in one sentence ("trampled images and set
+    fire to flags") tell one happening."""
+    return any(mention.token.head == member.token or member.token.head == mention.token
+               for member in group if mention.token.dep_ == "conj" or member.token.dep_ == "conj")
+
+
+def _actors_compatible(group: list[EventMention], mention: EventMention, require_shared: bool = False) -> bool:
+    shared = False
+    for role in ("actor", "recipient"):
+        theirs = {getattr(member, role).actor_id for member in group if getattr(member, role) is not None}
+        mine = getattr(mention, role)
+        if mine is None or not theirs:
+            continue
+        if mine.actor_id not in theirs:
+            return False
+        shared = True
+    return shared or not require_shared
+
+
+def _dates_compatible(group: list[EventMention], mention: EventMention) -> bool:
+    if mention.date is None or mention.date_confidence < 0.9:
+        return True
+    for member in group:
+        if member.date is not None and member.date_confidence >= 0.9:
+            if member.date.precision == "day" and mention.date.precision == "day" and member.date.value != mention.date.value:
+                return False
+    return True
+
+
+def _in_temporal_anchor(mention: EventMention) -> bool:
+    token = mention.token
+    return token.dep_ == "pobj" and is_kind(token.head, "temporal", lemma=False)
+
+
+# --------------------------------------------------------------------------
+# Building the event
+# --------------------------------------------------------------------------
+
+def primary(group: list[EventMention]) -> EventMention:
+    """The mention that reports the happening best: asserted, not a bare
+    reference, most arguments, earliest."""
+    return min(group, key=lambda mention: (
+        mention.reference, MODALITY_RANK.get(mention.scope.modality, 9), -mention.argument_count(), mention.start,
+    ))
+
+
+def to_event(event_id: str, group: list[EventMention], text: str) -> Event:
+    main = primary(group)
+    sense = main.sense
+    cameo, quad_class, goldstein = _scales(main)
+    sentence = main.sentence
+    evidence = TextSpan(sentence.start_char, sentence.end_char, text[sentence.start_char:sentence.end_char])
+    evidence = _trim(evidence, text)
+    spans = sorted({_mention_span(member, text) for member in group}, key=lambda span: span.start)
+    return Event(
+        id=event_id, type=main.type, evidence=evidence, trigger=main.span(),
+        mode=sense.mode or None, context=list(sense.context), cameo=cameo, quad_class=quad_class,
+        goldstein=goldstein,
+        actor=_ref(_first(group, "actor", main)),
+        recipient=_ref(_first(group, "recipient", main)),
+        date=_best_date(group), location=next((m.place for m in [main, *group] if m.place is not None), None),
+        modality=main.scope.modality,
+        attributed_to=_ref(main.attributed),
+        mentions=spans,
+        confidence=_confidence(main),
+    )
+
+
+def _scales(mention: EventMention) -> tuple[str | None, int | None, float | None]:
+    sense = mention.sense
+    if mention.type == sense.type:
+        return sense.cameo, sense.quad_class, sense.goldstein
+    lexicon = Lexicon.default()
+    return None, lexicon.quad_class_for_type(mention.type), None
+
+
+def _first(group: list[EventMention], role: str, main: EventMention) -> ActorMention | None:
+    own: ActorMention | None = getattr(main, role)
+    if own is not None:
+        return own
+    return next((getattr(member, role) for member in group if getattr(member, role) is not None), None)
+
+
+def _ref(mention: ActorMention | None) -> ActorRef | None:
+    return ActorRef(mention.actor_id, mention.name) if mention is not None else None
+
+
+def _best_date(group: list[EventMention]) -> DateValue:
+    dated = [member for member in group if member.date is not None]
+    if not dated:
+        return DateValue.unknown()
+    best = min(dated, key=lambda member: (-member.date_confidence, PRECISION_RANK.get(member.date.precision, 9)))  # type: ignore[union-attr]
+    assert best.date is not None
+    return best.date
+
+
+def _mention_span(mention: EventMention, text: str) -> TextSpan:
+    """The clause of the mention: from its subject (or trigger) to the end of
+    its object, within the sentence."""
+    token = mention.token
+    head = token if not mention.is_nominal or mention.support is None else mention.support
+    start = min([head.i, *[child.left_edge.i for child in children(head, "nsubj", "nsubjpass")]])
+    end = max([token.i, *[child.right_edge.i for child in children(token, "dobj", "dative", "prep", "pobj", "xcomp", "ccomp")]])
+    sentence = mention.sentence
+    start_char = max(sentence.start_char, token.doc[start].idx)
+    last = token.doc[min(end, sentence.end - 1)]
+    end_char = min(sentence.end_char, last.idx + len(last.text))
+    return TextSpan(start_char, end_char, text[start_char:end_char])
+
+
+def _trim(span: TextSpan, text: str) -> TextSpan:
+    stripped = span.text.strip()
+    if not stripped:
+        return span
+    start = span.start + span.text.index(stripped)
+    return TextSpan(start, start + len(stripped), stripped)
+
+
+def _confidence(mention: EventMention) -> float:
+    score = 0.5 + 0.15 * mention.argument_count() + (0.1 if mention.date is not None else 0)
+    if mention.scope.modality != "asserted":
+        score -= 0.05
+    return max(0.1, min(0.95, score))
+
+
+# --------------------------------------------------------------------------
+# Denials
+# --------------------------------------------------------------------------
+
+def link_denials(groups: list[list[EventMention]], events: list[Event]) -> None:
+    """"X denied this": the denial (a REJECT event) disputes the claims told
+    just before it; "X denied that Y …": the denied content names it."""
+    for group, event in zip(groups, events, strict=True):
+        main = primary(group)
+        if main.scope.modality == "denied":
+            continue
+        cue = main.token
+        if event.type != "REJECT" or cue.lemma_.lower() not in ("deny", "refute", "dismiss") and cue.lemma_.lower() != "denial":
+            continue
+        disputed = _claims_before(groups, events, main)
+        for other in disputed:
+            for ident in (event.id, event.actor.id if event.actor else None):
+                if ident and ident not in other.disputed_by:
+                    other.disputed_by.append(ident)
+
+
+def _claims_before(groups: list[list[EventMention]], events: list[Event], denial: EventMention) -> list[Event]:
+    sentence_start = denial.sentence.start_char
+    window = sentence_start - 600
+    found = []
+    for group, event in zip(groups, events, strict=True):
+        main = primary(group)
+        if main.scope.modality in ("claimed", "alleged", "denied") and window <= main.start < denial.start and main is not denial:
+            found.append(event)
+        elif any(member.scope.modality in ("denied",) and member.sentence.start_char == sentence_start for member in group):
+            found.append(event)
+    return found

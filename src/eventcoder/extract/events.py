@@ -1,0 +1,371 @@
+"""The event stage: triggers → mentions with arguments, scope, time and place
+→ merged events, quotes and actors on ``doc._.ec_result``.
+
+Registered as the spaCy component ``eventcoder_events``; it runs after
+``eventcoder_actors``, ``eventcoder_places``, ``eventcoder_dates`` and
+``eventcoder_triggers`` and reads what they wrote.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from ..annotations import ActorMention, DateMention
+from ..model import ActorRef, Article, DateValue, ExtractionResult, Place, Quote
+from ..resolve.actors import document_actors
+from ..resolve.dates import governing_date
+from ..resolve.places import governing_place
+from .arguments import ArgumentContext, actor_of, first_actor
+from .assemble import assemble_events
+from .frames import Frames
+from .mentions import EventMention, build_mentions
+from .quotes import QuoteSpan, find_quote_spans, inside, speech_verb
+from .scope import read_scope
+from .syntax import (
+    agent_of_passive, children, is_kind, is_passive, objects_of, preposition_objects, subject_of,
+)
+
+PATIENT_PREPOSITIONS = ("against", "on", "upon", "at", "to", "toward", "towards", "into", "with")
+
+
+@Language.factory("eventcoder_events")
+def make_event_stage(nlp: Language, name: str) -> EventStage:
+    return EventStage()
+
+
+class EventStage:
+    """``Doc -> Doc``: writes ``doc._.ec_result`` (an ``ExtractionResult``)."""
+
+    def __init__(self) -> None:
+        self.frames = Frames.default()
+
+    def __call__(self, doc: Doc) -> Doc:
+        article: Article = doc._.ec_article or Article(id="", text=doc.text)
+        quotes = find_quote_spans(doc.text)
+        speakers = quote_speakers(doc, quotes)
+        mentions = build_mentions(doc)
+        for mention in mentions:
+            mention.quote = inside(quotes, mention.start)
+            mention.speaker = speakers.get(mention.quote) if mention.quote else None
+            fill_arguments(doc, mention)
+            fill_scope(doc, mention, self.frames)
+        link_events(mentions)
+        infer_arguments(mentions)
+        fill_time_and_place(doc, mentions, article.published)
+        events = assemble_events(mentions, doc.text)
+        published = article.published.earliest
+        actors = document_actors(doc, on=published)
+        doc._.ec_result = ExtractionResult(
+            article=article, actors=actors, events=events,
+            quotes=[Quote(doc.text[q.start:q.end], q.start, q.end, actor_ref(speakers.get(q))) for q in quotes],
+        )
+        return doc
+
+
+def actor_ref(mention: ActorMention | None) -> ActorRef | None:
+    return ActorRef(mention.actor_id, mention.name) if mention else None
+
+
+# --------------------------------------------------------------------------
+# Quotes
+# --------------------------------------------------------------------------
+
+def quote_speakers(doc: Doc, quotes: list[QuoteSpan]) -> dict[QuoteSpan, ActorMention | None]:
+    speakers: dict[QuoteSpan, ActorMention | None] = {}
+    previous: ActorMention | None = None
+    for quote in quotes:
+        verb = speech_verb(doc, quote)
+        speaker = actor_of(subject_of(verb)[0], ArgumentContext(doc)) if verb is not None else None
+        if speaker is None and verb is None and previous is not None and _continues(doc, quote, previous):
+            speaker = previous
+        speakers[quote] = speaker
+        previous = speaker or previous
+    return speakers
+
+
+def _continues(doc: Doc, quote: QuoteSpan, previous: ActorMention) -> bool:
+    """A quote with no speech verb continues the previous speaker's when it
+    follows within the next paragraph."""
+    return 0 < quote.open_at - previous.end < 600
+
+
+# --------------------------------------------------------------------------
+# Arguments
+# --------------------------------------------------------------------------
+
+def fill_arguments(doc: Doc, mention: EventMention) -> None:
+    context = ArgumentContext(doc, speaker=mention.speaker)
+    if mention.is_nominal:
+        _nominal_arguments(mention, context)
+    else:
+        _verbal_arguments(mention, context)
+    if mention.actor is not None and mention.recipient is not None and mention.actor.actor_id == mention.recipient.actor_id:
+        mention.recipient = None
+
+
+def _verbal_arguments(mention: EventMention, context: ArgumentContext) -> None:
+    token = mention.token
+    subject, passive = subject_of(token)
+    passive = passive or is_passive(token)
+    subject_event = _event_noun(subject)
+    if passive:
+        mention.actor = actor_of(agent_of_passive(token), context)
+        mention.recipient = actor_of(subject, context) if subject_event is None else None
+    else:
+        if subject_event is not None:
+            mention.subject_event = None  # linked later by token, see link_events
+        else:
+            mention.actor = actor_of(subject, context)
+        mention.recipient = first_actor(objects_of(token), context)
+    if mention.sense.frame == "recipient_subject" and not passive:
+        mention.actor, mention.recipient = None, mention.actor
+    if mention.sense.frame == "self":
+        mention.recipient = mention.recipient if mention.recipient != mention.actor else None
+
+
+def _nominal_arguments(mention: EventMention, context: ArgumentContext) -> None:
+    token = mention.token
+    owner = children(token, "poss")
+    mention.actor = first_actor(owner, context) or first_actor(preposition_objects(token, "by"), context)
+    of_objects = preposition_objects(token, "of")
+    if mention.sense.frame == "self":
+        mention.actor = mention.actor or first_actor(of_objects, context)
+    else:
+        mention.recipient = first_actor(of_objects, context)
+    mention.recipient = mention.recipient or first_actor(preposition_objects(token, *PATIENT_PREPOSITIONS), context)
+    modifiers = [child for child in token.children if child.dep_ in ("compound", "amod", "nmod")]
+    modifier_actors = [actor_of(child, context) for child in modifiers]
+    named = [actor for actor in modifier_actors if actor is not None]
+    if mention.actor is None and named:
+        mention.actor = named[0]
+    if mention.recipient is None and len(named) > 1 and named[1].actor_id != named[0].actor_id:
+        mention.recipient = named[1]
+    head = token.head
+    if token.dep_ in ("dobj", "nsubjpass", "pobj") and is_kind(head, "support"):
+        mention.support = head
+        if mention.actor is None:
+            subject, passive = subject_of(head)
+            agent = agent_of_passive(head) if passive or token.dep_ == "nsubjpass" else subject
+            mention.actor = actor_of(agent, context)
+    mention.reference = _is_reference(mention)
+
+
+def _is_reference(mention: EventMention) -> bool:
+    """A definite nominal with no arguments of its own ("the raid", "their
+    arrest", "after the attack") names an event told elsewhere."""
+    token = mention.token
+    if mention.argument_count() > 0 and not _in_temporal_phrase(token):
+        return False
+    determiners = {child.lower_ for child in token.children if child.dep_ in ("det", "poss")}
+    return bool(determiners & {"the", "this", "that", "their", "its", "his", "her"}) or _in_temporal_phrase(token)
+
+
+def _in_temporal_phrase(token: Token) -> bool:
+    return token.dep_ == "pobj" and is_kind(token.head, "temporal", lemma=False)
+
+
+def _event_noun(token: Token | None) -> Token | None:
+    if token is None or token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    triggers = token.doc._.ec_triggers or []
+    return token if any(trigger.token == token.i for trigger in triggers) else None
+
+
+# --------------------------------------------------------------------------
+# Scope: modality and attribution
+# --------------------------------------------------------------------------
+
+def fill_scope(doc: Doc, mention: EventMention, frames: Frames) -> None:
+    scope = read_scope(mention.token, mention.sentence, frames)
+    mention.scope = scope
+    context = ArgumentContext(doc, speaker=mention.speaker)
+    mention.attributed = actor_of(scope.source, context) if scope.source is not None else None
+    if mention.attributed is None and mention.speaker is not None:
+        mention.attributed = mention.speaker
+    if scope.negated:
+        if mention.sense.negated_type:
+            mention.type = mention.sense.negated_type
+        elif scope.modality == "asserted":
+            scope.modality = "negated"
+    if scope.condition is not None:
+        mention.condition_text = scope.condition.text
+
+
+# --------------------------------------------------------------------------
+# Links between mentions: nesting, event subjects, time anchors
+# --------------------------------------------------------------------------
+
+def link_events(mentions: list[EventMention]) -> None:
+    by_token = {mention.token.i: mention for mention in mentions}
+    for mention in mentions:
+        token = mention.token
+        subject, _ = subject_of(token) if not mention.is_nominal else (None, False)
+        if subject is not None and subject.i in by_token:
+            mention.subject_event = by_token[subject.i]
+        mention.host = _host(token, by_token)
+        mention.anchor, mention.anchor_relation = _temporal_anchor(token, by_token)
+
+
+def _host(token: Token, by_token: dict[int, EventMention]) -> EventMention | None:
+    """The event a nominal is nested in through a preposition ("released as
+    part of a deal", "promised … in talks")."""
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    node = token
+    for _ in range(4):
+        if node.head is node:
+            return None
+        node = node.head
+        if node.i in by_token and node.i != token.i:
+            return by_token[node.i]
+        if node.pos_ in ("VERB", "AUX"):
+            return None
+    return None
+
+
+def _temporal_anchor(token: Token, by_token: dict[int, EventMention]) -> tuple[EventMention | None, str | None]:
+    """"As soon as they were freed, they went…": the event of a temporal
+    clause (or "after the raid" phrase) that this event's time hangs on."""
+    verb = token if token.pos_ in ("VERB", "AUX") else token.head
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.i in by_token:
+            marks = [mark.lower_ for mark in child.subtree if mark.dep_ in ("mark", "advmod") and mark.i < child.i]
+            if any(is_kind_word(mark, "temporal") for mark in marks):
+                return by_token[child.i], "after" if "before" not in marks else "before"
+        if child.dep_ == "prep" and is_kind_word(child.lower_, "temporal"):
+            for pobj in children(child, "pobj"):
+                if pobj.i in by_token:
+                    return by_token[pobj.i], child.lower_
+    return None, None
+
+
+def is_kind_word(word: str, kind: str) -> bool:
+    from .syntax import word_kinds
+    return word in word_kinds().get(kind, frozenset())
+
+
+# --------------------------------------------------------------------------
+# Arguments the syntax leaves open, inferred from linked events
+# --------------------------------------------------------------------------
+
+RELEASE_LEMMAS = frozenset({"release", "free", "freed"})
+DETENTION_MODES = frozenset({"arrest", "seize", "detain", "abduct"})
+
+
+def infer_arguments(mentions: list[EventMention]) -> None:
+    for mention in mentions:
+        if mention.actor is None and mention.subject_event is not None:
+            mention.actor = mention.subject_event.actor
+        if mention.actor is None and mention.scope.cue is not None and mention.scope.cue.lemma_ == "suspicion":
+            mention.actor = _suspects(mention)
+    for mention in mentions:
+        if mention.host is not None and mention.is_nominal and mention.argument_count() == 0 and mention.type == "AGREE":
+            host = mention.host
+            mention.actor, mention.recipient = host.actor or host.recipient, host.recipient if host.actor else None
+    for position, mention in enumerate(mentions):
+        if mention.actor is None and _is_release(mention):
+            mention.actor = _detaining_actor(mentions[:position], mention)
+
+
+def _suspects(mention: EventMention) -> ActorMention | None:
+    """"arrested 14 operatives on suspicion of attacking": the suspects are
+    the object of the verb the suspicion hangs on."""
+    cue = mention.scope.cue
+    assert cue is not None
+    verb = cue.head.head if cue.head.dep_ == "prep" else cue.head
+    objects = children(verb, "dobj")
+    if not objects:
+        return None
+    return actor_of(objects[0], ArgumentContext(mention.token.doc, speaker=mention.speaker))
+
+
+def _is_release(mention: EventMention) -> bool:
+    return mention.trigger.lemma.lower() in RELEASE_LEMMAS or (mention.sense.mode or "") == "release"
+
+
+def _detaining_actor(earlier: list[EventMention], release: EventMention) -> ActorMention | None:
+    """Whoever detained someone is who releases them, unless the text says otherwise."""
+    for candidate in reversed(earlier):
+        detained = (candidate.sense.mode or "") in DETENTION_MODES or candidate.trigger.lemma.lower() in DETENTION_MODES
+        if not detained or candidate.actor is None:
+            continue
+        if release.recipient is None or candidate.recipient is None or candidate.recipient.actor_id == release.recipient.actor_id:
+            return candidate.actor
+    return None
+
+
+# --------------------------------------------------------------------------
+# Time and place
+# --------------------------------------------------------------------------
+
+def fill_time_and_place(doc: Doc, mentions: list[EventMention], published: DateValue) -> None:
+    for mention in mentions:
+        found = governing_date(doc, mention.token.i)
+        if found is not None and found.anchor != "event" and found.value.precision != "unknown":
+            mention.date, mention.date_confidence = found.value, 0.9
+        elif found is not None and found.anchor == "event":
+            mention.date_anchor_text = found.text
+            mention.anchor = mention.anchor or _anchor_in_expression(mentions, found)
+            mention.anchor_relation = mention.anchor_relation or "after"
+        place = governing_place(doc, mention.token.i)
+        if place is not None:
+            mention.place = place.place
+    for _ in range(3):  # linked dates settle in a few passes
+        for mention in mentions:
+            if mention.date is None:
+                _date_from_links(mention)
+            if mention.place is None:
+                mention.place = _place_from_links(mention)
+    _narrative_dates(mentions)
+
+
+def _anchor_in_expression(mentions: list[EventMention], found: DateMention) -> EventMention | None:
+    for mention in mentions:
+        if mention.token.i == found.anchor_head or found.start <= mention.start < found.end:
+            return mention
+    return None
+
+
+def _date_from_links(mention: EventMention) -> None:
+    anchor = mention.anchor
+    if anchor is not None and anchor is not mention and anchor.date is not None:
+        mention.date = _relative_to(anchor.date, mention.anchor_relation, mention.date_anchor_text)
+        mention.date_confidence = 0.7
+        return
+    for linked in (mention.subject_event, mention.host, _conjunct_event(mention)):
+        if linked is not None and linked is not mention and linked.date is not None:
+            mention.date, mention.date_confidence = linked.date, 0.75
+            return
+
+
+def _relative_to(anchor: DateValue, relation: str | None, text: str | None) -> DateValue:
+    if relation in ("after", "following", "since", "once", "when", "as", "upon") and anchor.precision == "day":
+        return DateValue(anchor.value, "range", text or anchor.text, anchor.earliest, None, confidence=0.7)
+    return DateValue(anchor.value, anchor.precision, text or anchor.text, anchor.earliest, anchor.latest, confidence=0.7)
+
+
+def _conjunct_event(mention: EventMention) -> EventMention | None:
+    return None
+
+
+def _place_from_links(mention: EventMention) -> Place | None:
+    for linked in (mention.subject_event, mention.host):
+        if linked is not None and linked is not mention and linked.place is not None:
+            return linked.place
+    return None
+
+
+def _narrative_dates(mentions: list[EventMention]) -> None:
+    """Events the text does not date take the narrative time: the date of the
+    event told just before them, with low confidence."""
+    current: DateValue | None = None
+    for mention in sorted(mentions, key=lambda m: m.start):
+        if mention.date is not None:
+            if mention.date_confidence >= 0.7:
+                current = mention.date
+            continue
+        if current is not None and mention.scope.modality not in ("planned", "hypothetical"):
+            mention.date = DateValue(current.value, current.precision, None, current.earliest,
+                                     current.latest, confidence=0.4)
+            mention.date_confidence = 0.4

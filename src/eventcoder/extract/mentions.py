@@ -1,0 +1,107 @@
+"""Event mentions: one per trigger that reports something happening.
+
+A mention is what one place of the text says about one happening. The event
+stage builds mentions from triggers (this module), fills in their arguments,
+scope, time and place (``events.py``), then merges mentions of the same
+happening into one ``Event`` (``assemble.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from ..annotations import ActorMention, Trigger, TriggerSense
+from ..model import DateValue, Place, TextSpan
+from .frames import Frames
+from .quotes import QuoteSpan
+from .scope import Scope
+from .syntax import ancestors_within, is_kind, is_question
+
+# Paths through which a governed trigger is the *content* of a governing one
+# ("threatened to overthrow", "promised to stop", "refusing to disarm").
+CONTENT_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "dobj", "acl", "advcl", "prep"})
+
+
+@dataclass(eq=False)
+class EventMention:
+    trigger: Trigger
+    token: Token
+    sentence: Span
+    sense: TriggerSense
+    type: str
+    actor: ActorMention | None = None
+    recipient: ActorMention | None = None
+    scope: Scope = field(default_factory=Scope)
+    attributed: ActorMention | None = None
+    date: DateValue | None = None
+    date_confidence: float = 0.0
+    place: Place | None = None
+    support: Token | None = None  # light/support verb whose object or subject this nominal trigger is
+    host: EventMention | None = None  # event this one is nested in ("as part of a deal")
+    subject_event: EventMention | None = None  # "The raid captured …": the raid
+    anchor: EventMention | None = None  # event whose time this one is told relative to
+    anchor_relation: str | None = None  # "after", "before", "same"
+    date_anchor_text: str | None = None
+    reference: bool = False  # a definite mention of an earlier event ("the raid")
+    quote: QuoteSpan | None = None
+    speaker: ActorMention | None = None
+    disputes: list[EventMention] = field(default_factory=list)
+    condition_text: str | None = None
+
+    @property
+    def start(self) -> int:
+        return self.trigger.start
+
+    @property
+    def is_nominal(self) -> bool:
+        return self.token.pos_ in ("NOUN", "PROPN")
+
+    def span(self) -> TextSpan:
+        return TextSpan(self.trigger.start, self.trigger.end, self.trigger.text)
+
+    def argument_count(self) -> int:
+        return int(self.actor is not None) + int(self.recipient is not None)
+
+
+def build_mentions(doc: Doc) -> list[EventMention]:
+    """One mention per trigger outside questions; complements of content-taking
+    triggers are folded into them, support verbs into their event nouns."""
+    triggers: list[Trigger] = list(doc._.ec_triggers or [])
+    by_token = {trigger.token: trigger for trigger in triggers}
+    mentions = []
+    for trigger in triggers:
+        token = doc[trigger.token]
+        sentence = token.sent
+        if is_question(sentence):
+            continue
+        if _is_support_of_event(token, by_token) or _folded(token, sentence, by_token):
+            continue
+        mentions.append(EventMention(trigger, token, sentence, trigger.sense, trigger.sense.type))
+    return mentions
+
+
+def _is_support_of_event(token: Token, by_token: dict[int, Trigger]) -> bool:
+    """A support verb ("ordered the raid", "allowed the release") is not an
+    event of its own when its object or passive subject is one."""
+    if not is_kind(token, "support"):
+        return False
+    return any(child.i in by_token and child.dep_ in ("dobj", "nsubjpass") for child in token.children)
+
+
+def _folded(token: Token, sentence: Span, by_token: dict[int, Trigger]) -> bool:
+    """A trigger governed (within its sentence) by a content-taking trigger
+    is that trigger's content, not an event of its own."""
+    for ancestor, via in ancestors_within(token, sentence):
+        governing = by_token.get(ancestor.i)
+        if governing is None:
+            if via.dep_ in ("ccomp", "relcl", "advcl") and ancestor.pos_ in ("VERB", "AUX"):
+                return False  # a clause of its own under a non-event verb
+            continue
+        if Frames.default().cue(ancestor.lemma_, ancestor.pos_) is not None:
+            return False  # "denied that …", "claimed that …": the content stays an event of its own
+        if governing.sense.fold == "complement" and via.dep_ in CONTENT_DEPS:
+            return True
+        return False
+    return False

@@ -1,0 +1,163 @@
+"""Dependency-tree helpers the event stage reads arguments and scope with.
+
+Everything here works on spaCy tokens of the English dependency scheme
+(ClearNLP labels as in ``en_core_web_*``) and knows word *kinds* from
+``data/grammar/words.tsv``, never particular words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from ..data import data_path, read_tsv
+
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd"})
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "conj", "csubj"})
+# Children that start something other than the noun phrase itself.
+NP_STOP_DEPS = frozenset({"relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "prep"})
+PERSONAL_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their", "it", "its"})
+FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
+RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that", "whose"})
+
+
+@lru_cache(maxsize=1)
+def word_kinds() -> dict[str, frozenset[str]]:
+    kinds: dict[str, set[str]] = {}
+    for row in read_tsv(data_path("grammar", "words.tsv")):
+        kinds.setdefault(row["kind"], set()).add(row["word"].lower())
+    return {kind: frozenset(words) for kind, words in kinds.items()}
+
+
+def is_kind(token: Token, kind: str, *, lemma: bool = True) -> bool:
+    words = word_kinds().get(kind, frozenset())
+    return token.lower_ in words or (lemma and token.lemma_.lower() in words)
+
+
+def children(token: Token, *deps: str) -> list[Token]:
+    return [child for child in token.children if child.dep_ in deps]
+
+
+def first_child(token: Token, *deps: str) -> Token | None:
+    found = children(token, *deps)
+    return found[0] if found else None
+
+
+def is_passive(token: Token) -> bool:
+    if any(child.dep_ in PASSIVE_SUBJECT_DEPS or child.dep_ == "auxpass" for child in token.children):
+        return True
+    # "the activists arrested in the raid": a past participle modifying a noun.
+    return token.tag_ == "VBN" and token.dep_ == "acl"
+
+
+def clause_verb(token: Token) -> Token:
+    """The verb a token's clause hangs on (the token itself for verbs)."""
+    while token.pos_ not in ("VERB", "AUX") and token.dep_ not in ("ROOT",) and token.head is not token:
+        token = token.head
+    return token
+
+
+def np_tokens(head: Token) -> tuple[int, int]:
+    """Token range [start, end) of the noun phrase headed by ``head``,
+    without relative clauses, appositions, conjuncts or prepositions."""
+    start = end = head.i
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        start, end = min(start, token.i), max(end, token.i)
+        stack.extend(child for child in token.children if child.dep_ not in NP_STOP_DEPS)
+    return start, end + 1
+
+
+def np_with_modifiers(head: Token) -> tuple[int, int]:
+    """The noun phrase with its prepositional modifiers ("officials at the X")."""
+    start = end = head.i
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        start, end = min(start, token.i), max(end, token.i)
+        stack.extend(child for child in token.children
+                     if child.dep_ not in NP_STOP_DEPS or (child.dep_ == "prep" and token is head))
+    return start, end + 1
+
+
+def subject_of(verb: Token) -> tuple[Token | None, bool]:
+    """(subject token, passive?) of a verb, inheriting along conjunction,
+    control (xcomp) and relative clauses."""
+    seen = 0
+    token = verb
+    while seen < 6:
+        seen += 1
+        subject = first_child(token, *SUBJECT_DEPS)
+        if subject is not None:
+            return subject, False
+        passive_subject = first_child(token, *PASSIVE_SUBJECT_DEPS)
+        if passive_subject is not None:
+            return passive_subject, True
+        if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
+            token = token.head
+            continue
+        if token.dep_ == "xcomp":
+            token = token.head
+            continue
+        if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return token.head, is_passive(token)
+        if token.dep_ == "advcl" and token.tag_ == "VBG":  # "…, killing three": shares the subject
+            token = token.head
+            continue
+        return None, False
+    return None, False
+
+
+def agent_of_passive(verb: Token) -> Token | None:
+    """The "by X" agent of a passive verb."""
+    for child in verb.children:
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+            objects = children(child, "pobj")
+            if objects:
+                return objects[0]
+    return None
+
+
+def objects_of(verb: Token) -> list[Token]:
+    """Direct and dative objects, then prepositional ones, in preference order."""
+    found = children(verb, "dobj", "dative")
+    for prep in children(verb, "prep"):
+        if prep.lower_ in ("at", "against", "on", "upon", "with", "to", "toward", "towards", "into", "from", "of"):
+            found.extend(children(prep, "pobj"))
+    return found
+
+
+def preposition_objects(token: Token, *preps: str) -> list[Token]:
+    found = []
+    for prep in children(token, "prep", "agent"):
+        if prep.lower_ in preps:
+            found.extend(children(prep, "pobj"))
+    return found
+
+
+def ancestors_within(token: Token, sentence: Span) -> Iterator[tuple[Token, Token]]:
+    """(ancestor, the child of it on the path) pairs up to the sentence root."""
+    child = token
+    while child.head is not child and sentence.start <= child.head.i < sentence.end:
+        yield child.head, child
+        child = child.head
+
+
+def is_question(sentence: Span) -> bool:
+    return sentence.text.rstrip().rstrip("”\"'’)").endswith("?")
+
+
+def negated(token: Token) -> bool:
+    if children(token, "neg"):
+        return True
+    # "nobody/no one/never" as subject or adverb negates the clause
+    return any(child.lower_ in ("never", "nobody", "no one", "none") for child in token.children)
+
+
+def sentence_of(doc: Doc, token: Token) -> Span:
+    return token.sent

