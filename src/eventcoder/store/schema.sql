@@ -12,11 +12,13 @@ CREATE TABLE IF NOT EXISTS documents (
     title VARCHAR,
     published VARCHAR,               -- ISO value at its precision
     published_precision VARCHAR,
+    published_date DATE,             -- first day of `published`, for sorting and windows
     published_source VARCHAR,
     source VARCHAR,
     url VARCHAR,
     categories VARCHAR[],
     language VARCHAR,
+    captions VARCHAR[],
     text VARCHAR,
     n_events INTEGER,
     ingested_at TIMESTAMP
@@ -38,7 +40,7 @@ CREATE TABLE IF NOT EXISTS actor_mentions (
     text VARCHAR
 );
 CREATE TABLE IF NOT EXISTS events (
-    id VARCHAR PRIMARY KEY,          -- document_id ':' event key
+    id VARCHAR PRIMARY KEY,          -- document_id[:16] ':' event key
     document_id VARCHAR,
     event_key VARCHAR,               -- id within the document
     type VARCHAR,
@@ -59,6 +61,7 @@ CREATE TABLE IF NOT EXISTS events (
     location_name VARCHAR,
     location_country VARCHAR,
     location_admin1 VARCHAR,
+    location_feature VARCHAR,
     lat DOUBLE,
     lon DOUBLE,
     geonameid BIGINT,
@@ -102,17 +105,31 @@ CREATE TABLE IF NOT EXISTS errors (
     last_seen TIMESTAMP,
     resolved BOOLEAN
 );
+-- One row per happening; every event belongs to exactly one story (most to a
+-- story of one report). The representative event is the founding report.
 CREATE TABLE IF NOT EXISTS stories (
-    id VARCHAR PRIMARY KEY,
+    id VARCHAR PRIMARY KEY,          -- hash of the founding report's event id
+    event_id VARCHAR,                -- representative (founding) report
     type VARCHAR,
+    quad_class INTEGER,
     actor_id VARCHAR,
     recipient_id VARCHAR,
-    date_start DATE,
+    date_start DATE,                 -- intersection of the reports' date bounds
     date_end DATE,
     location_name VARCHAR,
-    first_reported VARCHAR,
+    location_country VARCHAR,
+    geonameid BIGINT,
+    evidence_text VARCHAR,
+    first_reported DATE,             -- earliest publication day among the reports
     n_reports INTEGER,
     n_sources INTEGER,
     sources VARCHAR[],
     document_ids VARCHAR[]
 );
+-- Point look-ups (get_event mentions, get_document, story members). Range
+-- filters rely on DuckDB zone maps instead of ART indexes.
+CREATE INDEX IF NOT EXISTS events_document_idx ON events (document_id);
+CREATE INDEX IF NOT EXISTS events_story_idx ON events (story_id);
+CREATE INDEX IF NOT EXISTS event_mentions_event_idx ON event_mentions (event_id);
+CREATE INDEX IF NOT EXISTS actor_mentions_document_idx ON actor_mentions (document_id);
+CREATE INDEX IF NOT EXISTS quotes_document_idx ON quotes (document_id);

@@ -1,0 +1,296 @@
+"""``DuckDBStore``: the ``Store`` protocol on one DuckDB file.
+
+Writes go through one connection, in one transaction per batch of documents,
+as bulk Arrow inserts; reads (``query.py``) use a fresh cursor per call, so a
+server may read from several threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from ..config import Settings
+from ..errors import SchemaVersionError, StoreError
+from .base import AddStats
+from .rows import DocumentRows, Row, flatten_result
+from .stories import Report, Story, assign_stories
+
+SCHEMA_VERSION = "2"
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
+    "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string()),
+}
+#: Insert order within a batch: stories before the events that point at them.
+_BATCH_TABLES = ("documents", "actor_mentions", "events", "event_mentions", "quotes")
+
+
+class DuckDBStore:
+    """A DuckDB file holding documents, actors, events, stories and input errors."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: str, *, read_only: bool,
+                 settings: Settings) -> None:
+        self._con = connection
+        self.path = path
+        self.read_only = read_only
+        self.settings = settings
+        self._lock = threading.RLock()
+        self._arrow_schemas: dict[str, pa.Schema] = {}
+
+    # -- opening and closing -------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False, settings: Settings | None = None) -> DuckDBStore:
+        """Open (and, unless read-only, create) the store at ``path``; ``":memory:"`` works too."""
+        where = str(path)
+        if where != ":memory:" and not read_only:
+            Path(where).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = duckdb.connect(where, read_only=read_only)
+        except duckdb.Error as error:
+            raise StoreError(
+                f"cannot open store: {_first_line(error)}", where=where,
+                hint="check that the path is a DuckDB file, readable, and not open for writing by another process",
+            ) from None
+        store = cls(connection, where, read_only=read_only, settings=settings or Settings())
+        try:
+            store._ensure_schema()
+        except BaseException:
+            connection.close()
+            raise
+        return store
+
+    def _ensure_schema(self) -> None:
+        tables = {row[0] for row in self._con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if "meta" in tables:
+            row = self._con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            found = row[0] if row else None
+            if found != SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"store has schema version {found}, this eventcoder needs {SCHEMA_VERSION}", where=self.path,
+                    hint="ingest again into a new --db file (or use the eventcoder version that wrote it)",
+                )
+            return
+        if tables:
+            raise SchemaVersionError(
+                "not an eventcoder store (tables but no schema version)", where=self.path,
+                hint="point --db at a new file or one eventcoder created",
+            )
+        if self.read_only:
+            raise StoreError("empty database: nothing ingested yet", where=self.path,
+                             hint="run `eventcoder ingest PATH --db FILE` first")
+        with self._transaction():
+            self._con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+            self._con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+    def __enter__(self) -> DuckDBStore:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor on the same database, safe to use from another thread; close it after use."""
+        with self._lock:
+            try:
+                return self._con.cursor()
+            except duckdb.Error as error:
+                raise StoreError(f"store is not usable: {_first_line(error)}", where=self.path) from None
+
+    # -- documents ------------------------------------------------------------
+
+    def add_results(self, results: Iterable[dict[str, Any]]) -> AddStats:
+        """Store result dicts, one transaction per ``settings.store_batch_size`` documents.
+
+        Documents already stored (or repeated in ``results``) are skipped, so
+        re-ingesting is idempotent; a crash loses at most the open batch, never
+        half a document.
+        """
+        self._writable()
+        total = AddStats()
+        for batch in _batches(results, max(1, self.settings.store_batch_size)):
+            total = total + self._add_batch(batch)
+        return total
+
+    def _add_batch(self, batch: list[dict[str, Any]]) -> AddStats:
+        ingested_at = datetime.now(UTC).replace(tzinfo=None)
+        flattened = [flatten_result(result, ingested_at=ingested_at) for result in batch]
+        with self._transaction():
+            stored = self._stored_ids([rows.doc_id for rows in flattened])
+            fresh = _unique_new(flattened, stored)
+            if not fresh:
+                return AddStats(documents_skipped=len(batch))
+            reports = [
+                Report(event, rows.document["published_date"], rows.document["source"])
+                for rows in fresh for event in rows.events
+            ]
+            stories, merged = assign_stories(self._con, reports)
+            self._insert_actors(fresh)
+            self._upsert_stories(stories)
+            for table in _BATCH_TABLES:
+                self._insert(table, [row for rows in fresh for row in _table_rows(rows, table)])
+        return AddStats(len(fresh), len(batch) - len(fresh), len(reports), merged)
+
+    def _stored_ids(self, doc_ids: list[str]) -> set[str]:
+        found = self._con.execute("SELECT id FROM documents WHERE id IN (SELECT unnest(?))", [doc_ids]).fetchall()
+        return {row[0] for row in found}
+
+    def _insert_actors(self, documents: list[DocumentRows]) -> None:
+        first_seen: dict[str, Row] = {}
+        for rows in documents:
+            for actor in rows.actors:
+                first_seen.setdefault(actor["id"], actor)
+        self._insert("actors", list(first_seen.values()), on_conflict="ON CONFLICT DO NOTHING")
+
+    def _upsert_stories(self, stories: list[Story]) -> None:
+        self._insert("stories", [story.row() for story in stories], verb="INSERT OR REPLACE")
+
+    def _insert(self, table: str, rows: list[Row], *, verb: str = "INSERT", on_conflict: str = "") -> None:
+        if not rows:
+            return
+        arrow = pa.Table.from_pylist(rows, schema=self._arrow_schema(table, rows[0].keys()))
+        name = f"incoming_{table}"
+        self._con.register(name, arrow)
+        try:
+            self._con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {name} {on_conflict}")
+        finally:
+            self._con.unregister(name)
+
+    def _arrow_schema(self, table: str, columns: Iterable[str]) -> pa.Schema:
+        if table not in self._arrow_schemas:
+            described = self._con.execute(f"DESCRIBE {table}").fetchall()
+            self._arrow_schemas[table] = pa.schema([(name, _ARROW_TYPES[kind]) for name, kind, *_ in described])
+        full = self._arrow_schemas[table]
+        return pa.schema([full.field(name) for name in columns])
+
+    def has_document(self, doc_id: str) -> bool:
+        with self.reading() as cursor:
+            return cursor.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
+
+    def document_ids(self) -> set[str]:
+        with self.reading() as cursor:
+            return {row[0] for row in cursor.execute("SELECT id FROM documents").fetchall()}
+
+    # -- errors ---------------------------------------------------------------
+
+    def record_error(self, origin: str, code: str, reason: str, message: str, *,
+                     document_id: str | None = None) -> None:
+        """Record a failing input, or count one more attempt of one already recorded."""
+        self._writable()
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with self._transaction():
+            self._con.execute(
+                """INSERT INTO errors VALUES (?, ?, ?, ?, ?, 1, ?, ?, false)
+                   ON CONFLICT (origin) DO UPDATE SET
+                     document_id = coalesce(excluded.document_id, errors.document_id),
+                     reason = excluded.reason, code = excluded.code, message = excluded.message,
+                     attempts = errors.attempts + 1, last_seen = excluded.last_seen, resolved = false""",
+                [origin, document_id, reason, code, message, now, now],
+            )
+
+    def errors(self, pending_only: bool = True) -> list[dict[str, Any]]:
+        """Recorded input errors, oldest first; only unresolved ones unless ``pending_only`` is False."""
+        where = "WHERE NOT resolved" if pending_only else ""
+        with self.reading() as cursor:
+            result = cursor.execute(f"SELECT * FROM errors {where} ORDER BY first_seen, origin")
+            names = [column[0] for column in result.description or []]
+            rows = [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+        for row in rows:
+            row["first_seen"] = row["first_seen"].isoformat() if row["first_seen"] else None
+            row["last_seen"] = row["last_seen"].isoformat() if row["last_seen"] else None
+        return rows
+
+    def resolve_error(self, origin: str) -> None:
+        self._writable()
+        with self._transaction():
+            self._con.execute("UPDATE errors SET resolved = true WHERE origin = ?", [origin])
+
+    # -- plumbing ---------------------------------------------------------------
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError("store is open read-only", where=self.path, hint="open it without read_only to write")
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self)
+
+    def reading(self) -> _Reading:
+        """``with store.reading() as cursor:`` a read cursor closed after use; DuckDB errors become StoreError."""
+        return _Reading(self)
+
+
+class _Transaction:
+    """One write transaction on the store's connection; any error rolls it back as a StoreError."""
+
+    def __init__(self, store: DuckDBStore) -> None:
+        self._store = store
+
+    def __enter__(self) -> None:
+        self._store._lock.acquire()
+        self._store._con.begin()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        try:
+            if exc is None:
+                self._store._con.commit()
+                return
+            self._store._con.rollback()
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(f"write failed: {_first_line(exc)}", where=self._store.path) from exc
+        finally:
+            self._store._lock.release()
+
+
+class _Reading:
+    def __init__(self, store: DuckDBStore) -> None:
+        self._cursor = store.cursor()
+        self._path = store.path
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        return self._cursor
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self._cursor.close()
+        if isinstance(exc, duckdb.Error):
+            raise StoreError(f"read failed: {_first_line(exc)}", where=self._path) from exc
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _batches(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _unique_new(documents: list[DocumentRows], stored: set[str]) -> list[DocumentRows]:
+    seen = set(stored)
+    fresh = []
+    for rows in documents:
+        if rows.doc_id not in seen:
+            seen.add(rows.doc_id)
+            fresh.append(rows)
+    return fresh
+
+
+def _table_rows(rows: DocumentRows, table: str) -> list[Row]:
+    return [rows.document] if table == "documents" else list(getattr(rows, table))

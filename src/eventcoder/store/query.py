@@ -1,0 +1,672 @@
+"""Read queries over a ``DuckDBStore``: what the CLI and the API ask.
+
+Every value reaches SQL as a bound parameter; the SQL text is built only from
+fixed fragments. Bad parameters and cursors raise ``QueryError``. Pages use
+keyset pagination (newest first) with an opaque cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from ..errors import QueryError
+from ..model import MODALITIES
+from .duckdb_store import DuckDBStore
+from .rows import date_bounds
+
+PLOVER_TYPES: tuple[str, ...] = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)
+BUCKETS: tuple[str, ...] = ("day", "week", "month", "year")
+MAX_LIMIT = 10_000
+MAX_TEXT_PARAM = 500
+#: Sort key for events and stories without a date: after every dated one, newest first.
+_NO_DATE = "DATE '0001-01-01'"
+_DEFAULT_WINDOW = 300
+
+
+@dataclass
+class EventFilter:
+    """Filters shared by event queries, timelines, networks, maps and exports (all optional, ANDed)."""
+
+    type: str | None = None  # PLOVER type
+    actor: str | None = None  # actor id, or case-insensitive substring of its name
+    role: str | None = None  # "actor" or "recipient": where ``actor`` must appear (default: either)
+    recipient: str | None = None  # recipient id or name substring
+    since: date | str | None = None  # event may be on or after (date windows overlap)
+    until: date | str | None = None
+    modality: str | None = None
+    country: str | None = None  # ISO3 of the event's location
+    place: str | None = None  # substring of the location name or admin1
+    text: str | None = None  # substring of the evidence sentence
+    document_id: str | None = None
+    story_id: str | None = None
+    min_confidence: float | None = None
+
+    def is_empty(self) -> bool:
+        return all(value is None or value == "" for value in vars(self).values())
+
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]] = field(default_factory=list)
+    next_cursor: str | None = None
+    total: int = 0
+
+
+# -- filters -------------------------------------------------------------------
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _text_param(name: str, value: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise QueryError(f"{name} must be a non-empty string")
+    if len(value) > MAX_TEXT_PARAM:
+        raise QueryError(f"{name} is longer than {MAX_TEXT_PARAM} characters")
+    return value.strip()
+
+
+def _day(name: str, value: date | str, *, upper: bool) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    start, end = date_bounds(_text_param(name, value)) if isinstance(value, str) else (None, None)
+    bound = end if upper else start
+    if bound is None:
+        raise QueryError(f"{name}={value!r} is not a date", hint="use YYYY-MM-DD, YYYY-MM or YYYY")
+    return bound
+
+
+def _choice(name: str, value: str, choices: tuple[str, ...], *, upper: bool = False) -> str:
+    normal = _text_param(name, value)
+    normal = normal.upper() if upper else normal.lower()
+    if normal not in choices:
+        raise QueryError(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return normal
+
+
+def _actor_clause(column: str, value: str, params: list[Any]) -> str:
+    params.extend([value, _like(value)])
+    return f"(e.{column}_id = ? OR e.{column}_name ILIKE ? ESCAPE '\\')"
+
+
+def _where(flt: EventFilter | None) -> tuple[str, list[Any]]:
+    """SQL condition on alias ``e`` (events) and its parameters."""
+    clauses: list[str] = ["TRUE"]
+    params: list[Any] = []
+    if flt is None:
+        return "TRUE", params
+    if flt.type:
+        clauses.append("e.type = ?")
+        params.append(_choice("type", flt.type, PLOVER_TYPES, upper=True))
+    if flt.actor:
+        actor = _text_param("actor", flt.actor)
+        role = _choice("role", flt.role, ("actor", "recipient")) if flt.role else None
+        sides = [role] if role else ["actor", "recipient"]
+        clauses.append("(" + " OR ".join(_actor_clause(side, actor, params) for side in sides) + ")")
+    elif flt.role:
+        _choice("role", flt.role, ("actor", "recipient"))
+    if flt.recipient:
+        clauses.append(_actor_clause("recipient", _text_param("recipient", flt.recipient), params))
+    if flt.since is not None:
+        clauses.append("e.date_end >= ?")
+        params.append(_day("since", flt.since, upper=False))
+    if flt.until is not None:
+        clauses.append("e.date_start <= ?")
+        params.append(_day("until", flt.until, upper=True))
+    if flt.modality:
+        clauses.append("e.modality = ?")
+        params.append(_choice("modality", flt.modality, MODALITIES))
+    if flt.country:
+        clauses.append("e.location_country = ?")
+        params.append(_text_param("country", flt.country).upper())
+    if flt.place:
+        clauses.append("(e.location_name ILIKE ? ESCAPE '\\' OR e.location_admin1 ILIKE ? ESCAPE '\\')")
+        params.extend([_like(_text_param("place", flt.place))] * 2)
+    if flt.text:
+        clauses.append("e.evidence_text ILIKE ? ESCAPE '\\'")
+        params.append(_like(_text_param("text", flt.text)))
+    for column in ("document_id", "story_id"):
+        value = getattr(flt, column)
+        if value:
+            clauses.append(f"e.{column} = ?")
+            params.append(_text_param(column, value))
+    if flt.min_confidence is not None:
+        clauses.append("e.confidence >= ?")
+        params.append(_confidence(flt.min_confidence))
+    return " AND ".join(clauses), params
+
+
+def _confidence(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise QueryError(f"min_confidence={value!r} is not a number") from None
+    if not 0.0 <= number <= 1.0:
+        raise QueryError(f"min_confidence={value!r} is not between 0 and 1")
+    return number
+
+
+def _limit(value: Any, maximum: int = MAX_LIMIT) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
+        raise QueryError(f"limit={value!r} must be an integer from 1 to {maximum}")
+    return value
+
+
+# -- cursors --------------------------------------------------------------------
+
+
+def _encode_cursor(kind: str, *key: Any) -> str:
+    payload = json.dumps([kind, *key], default=str, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def _decode_cursor(kind: str, cursor: str, arity: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        decoded = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8"))
+    except (ValueError, UnicodeError, TypeError):
+        raise QueryError("invalid cursor", hint="pass next_cursor from the previous page unchanged") from None
+    if not isinstance(decoded, list) or len(decoded) != arity + 1 or decoded[0] != kind:
+        raise QueryError("invalid cursor", hint="pass next_cursor from the previous page of the same listing")
+    return decoded[1:]
+
+
+def _date_cursor(kind: str, cursor: str | None, alias: str) -> tuple[str, list[Any]]:
+    """Keyset condition for (sort date, id) descending."""
+    if cursor is None:
+        return "TRUE", []
+    day, last_id = _decode_cursor(kind, cursor, 2)
+    if not isinstance(last_id, str):
+        raise QueryError("invalid cursor")
+    sort_day = _day("cursor", day, upper=False) if isinstance(day, str) else None
+    if sort_day is None:
+        raise QueryError("invalid cursor")
+    key = f"coalesce({alias}.date_start, {_NO_DATE})"
+    return f"({key} < ? OR ({key} = ? AND {alias}.id < ?))", [sort_day, sort_day, last_id]
+
+
+# -- plumbing -------------------------------------------------------------------
+
+
+def _fetch(store: DuckDBStore, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    with store.reading() as cursor:
+        result = cursor.execute(sql, params)
+        names = [column[0] for column in result.description or []]
+        return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+
+
+def _scalar(store: DuckDBStore, sql: str, params: list[Any]) -> Any:
+    with store.reading() as cursor:
+        row = cursor.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _ref(ref_id: Any, name: Any) -> dict[str, Any] | None:
+    return {"id": ref_id, "name": name} if ref_id is not None or name is not None else None
+
+
+def _documents_by_id(store: DuckDBStore, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not doc_ids:
+        return {}
+    rows = _fetch(store, "SELECT id, title, source, url, published FROM documents WHERE id IN (SELECT unnest(?))",
+                  [sorted(set(doc_ids))])
+    return {row["id"]: row for row in rows}
+
+
+def _event_dict(row: dict[str, Any], document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An events row in the OUTPUT.md event shape, with its store ids and document."""
+    location = None
+    if row["location_name"] is not None:
+        location = {
+            "name": row["location_name"], "country": row["location_country"], "admin1": row["location_admin1"],
+            "lat": row["lat"], "lon": row["lon"], "geonameid": row["geonameid"], "feature": row["location_feature"],
+        }
+    return {
+        "id": row["id"], "event_key": row["event_key"], "document_id": row["document_id"], "story_id": row["story_id"],
+        "type": row["type"], "mode": row["mode"], "context": list(row["context"] or []), "cameo": row["cameo"],
+        "quad_class": row["quad_class"], "goldstein": row["goldstein"],
+        "actor": _ref(row["actor_id"], row["actor_name"]), "recipient": _ref(row["recipient_id"], row["recipient_name"]),
+        "date": row["date"], "date_precision": row["date_precision"], "date_text": row["date_text"],
+        "date_start": _iso(row["date_start"]), "date_end": _iso(row["date_end"]), "location": location,
+        "modality": row["modality"], "attributed_to": _ref(row["attributed_id"], row["attributed_name"]),
+        "disputed_by": list(row["disputed_by"] or []),
+        "evidence": {
+            "text": row["evidence_text"], "start": row["evidence_start"], "end": row["evidence_end"],
+            "trigger": {"text": row["trigger_text"], "start": row["trigger_start"], "end": row["trigger_end"]},
+        },
+        "confidence": row["confidence"],
+        "document": document or {"id": row["document_id"]},
+    }
+
+
+def _event_items(store: DuckDBStore, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    documents = _documents_by_id(store, [row["document_id"] for row in rows])
+    return [_event_dict(row, documents.get(row["document_id"])) for row in rows]
+
+
+# -- events ---------------------------------------------------------------------
+
+
+def query_events(store: DuckDBStore, flt: EventFilter | None = None, *, limit: int = 50,
+                 cursor: str | None = None, merged: bool = False) -> Page:
+    """Events matching ``flt``, newest first; ``merged`` gives one row per story (its founding report)."""
+    if merged:
+        return _merged_events(store, flt, limit=limit, cursor=cursor)
+    limit = _limit(limit)
+    where, params = _where(flt)
+    keyset, key_params = _date_cursor("events", cursor, "e")
+    rows = _fetch(
+        store,
+        f"""SELECT e.* FROM events AS e WHERE {where} AND {keyset}
+            ORDER BY coalesce(e.date_start, {_NO_DATE}) DESC, e.id DESC LIMIT ?""",
+        [*params, *key_params, limit + 1],
+    )
+    total = _scalar(store, f"SELECT count(*) FROM events AS e WHERE {where}", params)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = _encode_cursor("events", _iso(last["date_start"] or date.min), last["id"])
+    return Page(_event_items(store, rows), next_cursor, int(total or 0))
+
+
+def get_event(store: DuckDBStore, event_id: str, *, window: int = _DEFAULT_WINDOW) -> dict[str, Any] | None:
+    """One event with all its mentions, its document and a text window with highlight offsets."""
+    rows = _fetch(store, "SELECT * FROM events WHERE id = ?", [_text_param("event_id", event_id)])
+    if not rows:
+        return None
+    row = rows[0]
+    documents = _fetch(store, "SELECT id, title, source, url, published, text FROM documents WHERE id = ?",
+                       [row["document_id"]])
+    document = documents[0] if documents else {"id": row["document_id"], "text": ""}
+    text = document.pop("text") or ""
+    event = _event_dict(row, document)
+    event["mentions"] = _fetch(
+        store, 'SELECT text, start, "end" FROM event_mentions WHERE event_id = ? ORDER BY start', [row["id"]]
+    )
+    event["window"] = _text_window(text, event, window)
+    event["story"] = _story_of(store, row["story_id"])
+    return event
+
+
+def _text_window(text: str, event: dict[str, Any], margin: int) -> dict[str, Any]:
+    evidence = event["evidence"]
+    ev_start = evidence["start"] if evidence["start"] is not None else 0
+    ev_end = evidence["end"] if evidence["end"] is not None else ev_start
+    start, end = max(0, ev_start - margin), min(len(text), ev_end + margin)
+    spans = [("evidence", evidence), ("trigger", evidence["trigger"])]
+    spans += [("mention", mention) for mention in event["mentions"]]
+    highlights = [
+        {"kind": kind, "start": span["start"] - start, "end": span["end"] - start}
+        for kind, span in spans
+        if span.get("start") is not None and span.get("end") is not None and start <= span["start"]
+        and span["end"] <= end
+    ]
+    return {"text": text[start:end], "start": start, "end": end, "highlights": highlights}
+
+
+# -- stories --------------------------------------------------------------------
+
+
+def _story_rows(store: DuckDBStore, flt: EventFilter | None, limit: int, cursor: str | None,
+                kind: str) -> tuple[list[dict[str, Any]], str | None, int]:
+    limit = _limit(limit)
+    where, params = _where(flt)
+    members = "TRUE" if where == "TRUE" else f"s.id IN (SELECT e.story_id FROM events AS e WHERE {where})"
+    keyset, key_params = _date_cursor(kind, cursor, "s")
+    rows = _fetch(
+        store,
+        f"""SELECT s.* FROM stories AS s WHERE {members} AND {keyset}
+            ORDER BY coalesce(s.date_start, {_NO_DATE}) DESC, s.id DESC LIMIT ?""",
+        [*params, *key_params, limit + 1],
+    )
+    total = _scalar(store, f"SELECT count(*) FROM stories AS s WHERE {members}", params)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = _encode_cursor(kind, _iso(rows[-1]["date_start"] or date.min), rows[-1]["id"])
+    return rows, next_cursor, int(total or 0)
+
+
+def _story_dict(row: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": row["id"], "event_id": row["event_id"], "type": row["type"], "quad_class": row["quad_class"],
+        "actor": _ref(row["actor_id"], names.get(row["actor_id"])) if row["actor_id"] else None,
+        "recipient": _ref(row["recipient_id"], names.get(row["recipient_id"])) if row["recipient_id"] else None,
+        "date_start": _iso(row["date_start"]), "date_end": _iso(row["date_end"]),
+        "location_name": row["location_name"], "location_country": row["location_country"],
+        "evidence_text": row["evidence_text"], "first_reported": _iso(row["first_reported"]),
+        "n_reports": row["n_reports"], "n_sources": row["n_sources"], "sources": list(row["sources"] or []),
+        "document_ids": list(row["document_ids"] or []),
+    }
+
+
+def _actor_names(store: DuckDBStore, ids: list[str | None]) -> dict[str, str]:
+    wanted = sorted({actor_id for actor_id in ids if actor_id})
+    if not wanted:
+        return {}
+    rows = _fetch(store, "SELECT id, name FROM actors WHERE id IN (SELECT unnest(?))", [wanted])
+    return {row["id"]: row["name"] for row in rows}
+
+
+def _story_dicts(store: DuckDBStore, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    names = _actor_names(store, [r["actor_id"] for r in rows] + [r["recipient_id"] for r in rows])
+    return [_story_dict(row, names) for row in rows]
+
+
+def list_stories(store: DuckDBStore, flt: EventFilter | None = None, *, limit: int = 50,
+                 cursor: str | None = None) -> Page:
+    """Stories with at least one report matching ``flt``, newest first."""
+    rows, next_cursor, total = _story_rows(store, flt, limit, cursor, "stories")
+    return Page(_story_dicts(store, rows), next_cursor, total)
+
+
+def _merged_events(store: DuckDBStore, flt: EventFilter | None, *, limit: int, cursor: str | None) -> Page:
+    rows, next_cursor, total = _story_rows(store, flt, limit, cursor, "merged")
+    stories = _story_dicts(store, rows)
+    events = _fetch(store, "SELECT * FROM events WHERE id IN (SELECT unnest(?))", [[s["event_id"] for s in stories]])
+    by_id = {event["id"]: event for event in _event_items(store, events)}
+    items = []
+    for story in stories:
+        if story["event_id"] in by_id:
+            items.append({**by_id[story["event_id"]], "story": story})
+    return Page(items, next_cursor, total)
+
+
+def _story_of(store: DuckDBStore, story_id: str | None) -> dict[str, Any] | None:
+    if not story_id:
+        return None
+    rows = _fetch(store, "SELECT * FROM stories WHERE id = ?", [story_id])
+    if not rows:
+        return None
+    story = _story_dicts(store, rows)[0]
+    story["reports"] = _fetch(
+        store,
+        """SELECT e.id AS event_id, e.document_id, d.title, d.source, d.url, d.published
+           FROM events AS e LEFT JOIN documents AS d ON d.id = e.document_id
+           WHERE e.story_id = ? ORDER BY d.published_date NULLS LAST, e.id""",
+        [story_id],
+    )
+    return story
+
+
+# -- documents ------------------------------------------------------------------
+
+_DOCUMENT_COLUMNS = "id, input_id, origin, title, published, published_source, source, url, categories, language, " \
+    "n_events, ingested_at"
+
+
+def list_documents(store: DuckDBStore, *, q: str | None = None, source: str | None = None, limit: int = 50,
+                   cursor: str | None = None) -> Page:
+    """Documents, newest published first; ``q`` filters on the title, ``source`` on the outlet (substrings)."""
+    limit = _limit(limit)
+    clauses, params = ["TRUE"], []
+    if q:
+        clauses.append("title ILIKE ? ESCAPE '\\'")
+        params.append(_like(_text_param("q", q)))
+    if source:
+        clauses.append("source ILIKE ? ESCAPE '\\'")
+        params.append(_like(_text_param("source", source)))
+    where = " AND ".join(clauses)
+    keyset, key_params = "TRUE", []
+    key = f"coalesce(published_date, {_NO_DATE})"
+    if cursor is not None:
+        day, last_id = _decode_cursor("documents", cursor, 2)
+        if not isinstance(day, str) or not isinstance(last_id, str):
+            raise QueryError("invalid cursor")
+        sort_day = _day("cursor", day, upper=False)
+        keyset, key_params = f"({key} < ? OR ({key} = ? AND id < ?))", [sort_day, sort_day, last_id]
+    rows = _fetch(
+        store,
+        f"SELECT {_DOCUMENT_COLUMNS}, published_date FROM documents WHERE {where} AND {keyset} "
+        f"ORDER BY {key} DESC, id DESC LIMIT ?",
+        [*params, *key_params, limit + 1],
+    )
+    total = int(_scalar(store, f"SELECT count(*) FROM documents WHERE {where}", params) or 0)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = _encode_cursor("documents", _iso(rows[-1]["published_date"] or date.min), rows[-1]["id"])
+    items = [{k: _iso(v) for k, v in row.items() if k != "published_date"} for row in rows]
+    return Page(items, next_cursor, total)
+
+
+def get_document(store: DuckDBStore, doc_id: str) -> dict[str, Any] | None:
+    """A document in the OUTPUT.md shape (document, actors, events, quotes) with store ids."""
+    rows = _fetch(store, "SELECT * FROM documents WHERE id = ?", [_text_param("doc_id", doc_id)])
+    if not rows:
+        return None
+    document = {k: _iso(v) for k, v in rows[0].items() if k != "published_date"}
+    mentions = _fetch(store, 'SELECT actor_id, text, start, "end" FROM actor_mentions WHERE document_id = ? '
+                             "ORDER BY start", [doc_id])
+    actors = _actors_by_id(store, sorted({m["actor_id"] for m in mentions}))
+    for mention in mentions:
+        actors[mention.pop("actor_id")].setdefault("mentions", []).append(mention)
+    events = _event_items(store, _fetch(store, "SELECT * FROM events WHERE document_id = ? ORDER BY evidence_start, id",
+                                        [doc_id]))
+    event_mentions = _fetch(store, 'SELECT event_id, text, start, "end" FROM event_mentions WHERE document_id = ? '
+                                   "ORDER BY start", [doc_id])
+    for event in events:
+        event["mentions"] = [
+            {k: v for k, v in m.items() if k != "event_id"} for m in event_mentions if m["event_id"] == event["id"]
+        ]
+    quotes = _fetch(store, 'SELECT speaker_id, speaker_name, text, start, "end" FROM quotes WHERE document_id = ? '
+                           "ORDER BY idx", [doc_id])
+    return {
+        "document": document, "actors": list(actors.values()), "events": events,
+        "quotes": [{"speaker": _ref(q.pop("speaker_id"), q.pop("speaker_name")), **q} for q in quotes],
+    }
+
+
+# -- actors ---------------------------------------------------------------------
+
+
+def _actor_dict(row: dict[str, Any]) -> dict[str, Any]:
+    actor = dict(row)
+    actor["roles"] = json.loads(row["roles"]) if row.get("roles") else []
+    actor["member_of"] = list(row.get("member_of") or [])
+    return actor
+
+
+def _actors_by_id(store: DuckDBStore, ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    rows = _fetch(store, "SELECT * FROM actors WHERE id IN (SELECT unnest(?)) ORDER BY id", [ids])
+    return {row["id"]: _actor_dict(row) for row in rows}
+
+
+_ACTOR_COUNTS = """
+WITH counts AS (
+    SELECT id, count(*) AS n_events FROM (
+        SELECT actor_id AS id FROM events WHERE actor_id IS NOT NULL
+        UNION ALL SELECT recipient_id FROM events WHERE recipient_id IS NOT NULL
+    ) GROUP BY id
+)
+"""
+
+
+def list_actors(store: DuckDBStore, q: str | None = None, *, limit: int = 50, cursor: str | None = None) -> Page:
+    """Actors by number of events they take part in (as actor or recipient); ``q``: id or name substring."""
+    limit = _limit(limit)
+    where, params = "TRUE", []
+    if q:
+        value = _text_param("q", q)
+        where, params = "(a.id = ? OR a.name ILIKE ? ESCAPE '\\')", [value, _like(value)]
+    keyset, key_params = "TRUE", []
+    if cursor is not None:
+        count, last_id = _decode_cursor("actors", cursor, 2)
+        if not isinstance(count, int) or not isinstance(last_id, str):
+            raise QueryError("invalid cursor")
+        keyset = "(coalesce(c.n_events, 0) < ? OR (coalesce(c.n_events, 0) = ? AND a.id > ?))"
+        key_params = [count, count, last_id]
+    rows = _fetch(
+        store,
+        f"""{_ACTOR_COUNTS}
+        SELECT a.*, coalesce(c.n_events, 0) AS n_events FROM actors AS a LEFT JOIN counts AS c ON c.id = a.id
+        WHERE {where} AND {keyset} ORDER BY n_events DESC, a.id ASC LIMIT ?""",
+        [*params, *key_params, limit + 1],
+    )
+    total = int(_scalar(store, f"SELECT count(*) FROM actors AS a WHERE {where}", params) or 0)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = _encode_cursor("actors", rows[-1]["n_events"], rows[-1]["id"])
+    return Page([_actor_dict(row) for row in rows], next_cursor, total)
+
+
+def get_actor(store: DuckDBStore, actor_id: str, *, top: int = 10) -> dict[str, Any] | None:
+    """One actor with its affiliations, roles, event counts by side and type, and top partners."""
+    found = _actors_by_id(store, [_text_param("actor_id", actor_id)])
+    if actor_id not in found:
+        return None
+    actor = found[actor_id]
+    counts = _fetch(
+        store,
+        """SELECT count(*) FILTER (WHERE actor_id = ?) AS as_actor,
+                  count(*) FILTER (WHERE recipient_id = ?) AS as_recipient,
+                  count(DISTINCT document_id) AS documents,
+                  min(date_start) AS first_date, max(date_end) AS last_date
+           FROM events WHERE actor_id = ? OR recipient_id = ?""",
+        [actor_id] * 4,
+    )[0]
+    actor["counts"] = {k: _iso(v) for k, v in counts.items()}
+    by_type = _fetch(store, "SELECT type, count(*) AS n FROM events WHERE actor_id = ? OR recipient_id = ? "
+                            "GROUP BY type ORDER BY n DESC, type", [actor_id, actor_id])
+    actor["by_type"] = {row["type"]: row["n"] for row in by_type}
+    actor["member_of"] = [
+        {"id": ref, "name": _actor_names(store, [ref]).get(ref)} for ref in actor["member_of"]
+    ]
+    actor["members"] = _fetch(store, "SELECT id, name FROM actors WHERE list_contains(member_of, ?) ORDER BY name",
+                              [actor_id])
+    actor["partners"] = _fetch(
+        store,
+        """SELECT partner AS id, any_value(partner_name) AS name, count(*) AS events,
+                  count(*) FILTER (WHERE outgoing) AS as_actor, avg(goldstein) AS mean_goldstein
+           FROM (
+               SELECT recipient_id AS partner, recipient_name AS partner_name, true AS outgoing, goldstein
+               FROM events WHERE actor_id = ? AND recipient_id IS NOT NULL
+               UNION ALL
+               SELECT actor_id, actor_name, false, goldstein FROM events WHERE recipient_id = ? AND actor_id IS NOT NULL
+           ) GROUP BY partner ORDER BY events DESC, partner LIMIT ?""",
+        [actor_id, actor_id, _limit(top, 1000)],
+    )
+    return actor
+
+
+# -- aggregates -----------------------------------------------------------------
+
+
+def timeline(store: DuckDBStore, flt: EventFilter | None = None, bucket: str = "day") -> list[dict[str, Any]]:
+    """Dated events per period (placed on the first day they may be on), by type and quad class."""
+    unit = _choice("bucket", bucket, BUCKETS)
+    where, params = _where(flt)
+    rows = _fetch(
+        store,
+        f"""SELECT date_trunc('{unit}', e.date_start) AS period, e.type, e.quad_class, count(*) AS n
+            FROM events AS e WHERE e.date_start IS NOT NULL AND {where}
+            GROUP BY ALL ORDER BY period""",
+        params,
+    )
+    periods: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = _iso(row["period"].date() if isinstance(row["period"], datetime) else row["period"])
+        entry = periods.setdefault(key, {"period": key, "total": 0, "by_type": {}, "by_quad_class": {}})
+        entry["total"] += row["n"]
+        entry["by_type"][row["type"]] = entry["by_type"].get(row["type"], 0) + row["n"]
+        quad = str(row["quad_class"]) if row["quad_class"] is not None else "unknown"
+        entry["by_quad_class"][quad] = entry["by_quad_class"].get(quad, 0) + row["n"]
+    return list(periods.values())
+
+
+def network(store: DuckDBStore, flt: EventFilter | None = None, *, min_weight: int = 1,
+            limit: int = 200) -> dict[str, list[dict[str, Any]]]:
+    """Directed actor -> recipient edges weighted by event count, heaviest first, and their nodes."""
+    where, params = _where(flt)
+    edges = _fetch(
+        store,
+        f"""SELECT e.actor_id AS source, e.recipient_id AS target, count(*) AS weight,
+                   avg(e.goldstein) AS mean_goldstein,
+                   count(*) FILTER (WHERE e.quad_class = 1) AS q1, count(*) FILTER (WHERE e.quad_class = 2) AS q2,
+                   count(*) FILTER (WHERE e.quad_class = 3) AS q3, count(*) FILTER (WHERE e.quad_class = 4) AS q4,
+                   any_value(e.actor_name) AS source_name, any_value(e.recipient_name) AS target_name
+            FROM events AS e
+            WHERE e.actor_id IS NOT NULL AND e.recipient_id IS NOT NULL AND {where}
+            GROUP BY e.actor_id, e.recipient_id HAVING count(*) >= ?
+            ORDER BY weight DESC, source, target LIMIT ?""",
+        [*params, _limit(min_weight, 10**9), _limit(limit)],
+    )
+    return {"nodes": _network_nodes(store, edges), "edges": [_edge(edge) for edge in edges]}
+
+
+def _edge(row: dict[str, Any]) -> dict[str, Any]:
+    mean = row["mean_goldstein"]
+    return {
+        "source": row["source"], "target": row["target"], "weight": row["weight"],
+        "mean_goldstein": round(mean, 3) if mean is not None else None,
+        "quad_class_counts": {str(q): row[f"q{q}"] for q in range(1, 5)},
+    }
+
+
+def _network_nodes(store: DuckDBStore, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    nodes: dict[str, dict[str, Any]] = {}
+    for edge in edges:
+        for side in ("source", "target"):
+            node = nodes.setdefault(edge[side], {"id": edge[side], "name": edge[f"{side}_name"], "weight": 0})
+            node["weight"] += edge["weight"]
+    known = _actors_by_id(store, sorted(nodes))
+    for node_id, node in nodes.items():
+        actor = known.get(node_id, {})
+        node.update(name=actor.get("name") or node["name"], type=actor.get("type"), country=actor.get("country"))
+    return sorted(nodes.values(), key=lambda node: (-node["weight"], node["id"]))
+
+
+def places(store: DuckDBStore, flt: EventFilter | None = None, *, limit: int = 500) -> list[dict[str, Any]]:
+    """Event locations with their event counts, most frequent first."""
+    where, params = _where(flt)
+    return _fetch(
+        store,
+        f"""SELECT e.location_name AS name, e.lat, e.lon, e.location_country AS country, e.geonameid,
+                   count(*) AS count
+            FROM events AS e WHERE e.location_name IS NOT NULL AND {where}
+            GROUP BY ALL ORDER BY count DESC, name LIMIT ?""",
+        [*params, _limit(limit)],
+    )
+
+
+def summary(store: DuckDBStore, *, top: int = 10) -> dict[str, Any]:
+    """Counts for a dashboard or the CLI: documents, events, stories, types, modalities, actors, errors."""
+    counts = _fetch(
+        store,
+        """SELECT (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM events) AS events,
+                  (SELECT count(*) FROM stories) AS stories,
+                  (SELECT count(*) FROM stories WHERE n_reports > 1) AS merged_stories,
+                  (SELECT count(*) FROM errors WHERE NOT resolved) AS errors_pending,
+                  (SELECT count(*) FROM errors WHERE resolved) AS errors_resolved""",
+        [],
+    )[0]
+    by_type = _fetch(store, "SELECT type, count(*) AS n FROM events GROUP BY type ORDER BY n DESC, type", [])
+    by_modality = _fetch(store, "SELECT modality, count(*) AS n FROM events GROUP BY modality ORDER BY n DESC", [])
+    top_actors = list_actors(store, limit=_limit(top, 1000)).items
+    return {
+        "documents": counts["documents"], "events": counts["events"], "stories": counts["stories"],
+        "merged_stories": counts["merged_stories"],
+        "by_type": {row["type"]: row["n"] for row in by_type},
+        "by_modality": {row["modality"]: row["n"] for row in by_modality},
+        "top_actors": [{"id": a["id"], "name": a["name"], "events": a["n_events"]} for a in top_actors],
+        "errors": {"pending": counts["errors_pending"], "resolved": counts["errors_resolved"]},
+    }

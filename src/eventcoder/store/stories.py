@@ -1,0 +1,258 @@
+"""Cross-article de-duplication: reports of the same happening form one story.
+
+Two reports (events of *different* documents) are the same happening when
+
+* their PLOVER type is the same, or of the same family (same quad class) with
+  closely similar evidence;
+* their actor and recipient ids are compatible (equal, or one side unknown);
+* their date windows overlap. An event without a date is taken to have
+  happened in the few days before its document was published;
+* their places are compatible (same geonameid/country, or one unknown);
+* and something positive ties them: a shared actor, recipient or place, or
+  near-identical evidence. Evidence similarity (rapidfuzz token-set ratio)
+  also breaks ties between candidate stories.
+
+Matching is incremental: a batch's events are compared only with the stories
+whose type family and date window fit (one SQL query per batch), and with the
+stories of the same batch. Within one document the pipeline already merged
+mentions, so two events of the same document never share a story.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from rapidfuzz import fuzz
+
+from .rows import Row
+
+#: An undated report is taken to be about the days just before its publication.
+UNDATED_LOOKBACK = timedelta(days=3)
+#: Evidence similarity (0-100) needed with one shared argument.
+SIMILAR_EVIDENCE = 50.0
+#: Evidence similarity needed when the types differ within one family.
+FAMILY_EVIDENCE = 70.0
+#: Evidence similarity needed when nothing but type and date ties two reports.
+NEAR_IDENTICAL_EVIDENCE = 85.0
+
+
+def story_id_for(event_id: str) -> str:
+    """Stable story id: a hash of its founding report's global event id."""
+    return "st:" + hashlib.sha1(event_id.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Story:
+    id: str
+    event_id: str
+    type: str | None
+    quad_class: int | None
+    actor_id: str | None
+    recipient_id: str | None
+    date_start: date | None
+    date_end: date | None
+    location_name: str | None
+    location_country: str | None
+    geonameid: int | None
+    evidence_text: str | None
+    first_reported: date | None
+    n_reports: int = 1
+    n_sources: int = 1
+    sources: list[str] = field(default_factory=list)
+    document_ids: list[str] = field(default_factory=list)
+
+    @classmethod
+    def found(cls, event: Row, published: date | None, source: str | None) -> Story:
+        return cls(
+            id=story_id_for(event["id"]), event_id=event["id"], type=event["type"], quad_class=event["quad_class"],
+            actor_id=event["actor_id"], recipient_id=event["recipient_id"],
+            date_start=event["date_start"], date_end=event["date_end"],
+            location_name=event["location_name"], location_country=event["location_country"],
+            geonameid=event["geonameid"], evidence_text=event["evidence_text"], first_reported=published,
+            sources=[source] if source else [], document_ids=[event["document_id"]],
+        )
+
+    def window(self) -> tuple[date, date] | None:
+        return _window(self.date_start, self.date_end, self.first_reported)
+
+    def absorb(self, event: Row, published: date | None, source: str | None) -> None:
+        """Add one more report: fill unknown arguments, narrow the dates, count the sources."""
+        self.actor_id = self.actor_id or event["actor_id"]
+        self.recipient_id = self.recipient_id or event["recipient_id"]
+        self.geonameid = self.geonameid or event["geonameid"]
+        self.location_name = self.location_name or event["location_name"]
+        self.location_country = self.location_country or event["location_country"]
+        if event["date_start"] is not None:
+            if self.date_start is None or self.date_end is None:
+                self.date_start, self.date_end = event["date_start"], event["date_end"]
+            else:
+                self.date_start = max(self.date_start, event["date_start"])
+                self.date_end = min(self.date_end, event["date_end"])
+        if published is not None and (self.first_reported is None or published < self.first_reported):
+            self.first_reported = published
+        if event["document_id"] not in self.document_ids:
+            self.document_ids.append(event["document_id"])
+        # A document without a known outlet counts as a source of its own.
+        if not source or source not in self.sources:
+            self.n_sources += 1
+        if source and source not in self.sources:
+            self.sources.append(source)
+        self.n_reports += 1
+
+    def row(self) -> Row:
+        return {item.name: getattr(self, item.name) for item in fields(self)}
+
+
+def _window(start: date | None, end: date | None, published: date | None) -> tuple[date, date] | None:
+    if start is not None and end is not None:
+        return start, end
+    if published is not None:
+        return published - UNDATED_LOOKBACK, published
+    return None
+
+
+def _overlaps(first: tuple[date, date] | None, second: tuple[date, date] | None) -> bool:
+    return first is not None and second is not None and first[0] <= second[1] and second[0] <= first[1]
+
+
+def _compatible(one: Any, other: Any) -> bool:
+    return one is None or other is None or one == other
+
+
+def _similarity(one: str | None, other: str | None) -> float:
+    if not one or not other:
+        return 0.0
+    return float(fuzz.token_set_ratio(one.lower(), other.lower()))
+
+
+def match_score(event: Row, published: date | None, story: Story) -> tuple[int, float, bool] | None:
+    """How well a report fits a story, or None when it is not the same happening.
+
+    Higher tuples are better: (shared arguments, evidence similarity, same type).
+    """
+    if event["document_id"] in story.document_ids:
+        return None
+    same_type = event["type"] == story.type
+    if not same_type and (event["quad_class"] is None or event["quad_class"] != story.quad_class):
+        return None
+    if not (_compatible(event["actor_id"], story.actor_id) and _compatible(event["recipient_id"], story.recipient_id)):
+        return None
+    if not (_compatible(event["geonameid"], story.geonameid)
+            and _compatible(event["location_country"], story.location_country)):
+        return None
+    if not _overlaps(_window(event["date_start"], event["date_end"], published), story.window()):
+        return None
+    anchors = _shared_arguments(event, story)
+    similarity = _similarity(event["evidence_text"], story.evidence_text)
+    dated = event["date_start"] is not None and story.date_start is not None
+    if not _enough(anchors, similarity, same_type, dated):
+        return None
+    return anchors, similarity, same_type
+
+
+def _shared_arguments(event: Row, story: Story) -> int:
+    shared_place = (event["geonameid"] is not None and event["geonameid"] == story.geonameid) or (
+        event["geonameid"] is None and story.geonameid is None and bool(event["location_name"])
+        and (event["location_name"] or "").lower() == (story.location_name or "").lower()
+    )
+    return (
+        int(event["actor_id"] is not None and event["actor_id"] == story.actor_id)
+        + int(event["recipient_id"] is not None and event["recipient_id"] == story.recipient_id)
+        + int(shared_place)
+    )
+
+
+def _enough(anchors: int, similarity: float, same_type: bool, dated: bool) -> bool:
+    if not same_type:
+        return anchors >= 1 and similarity >= FAMILY_EVIDENCE
+    if anchors >= 2:
+        return True
+    if anchors == 1:
+        return similarity >= SIMILAR_EVIDENCE
+    return dated and similarity >= NEAR_IDENTICAL_EVIDENCE
+
+
+@dataclass(frozen=True)
+class Report:
+    """A new event with what story matching needs from its document."""
+
+    event: Row
+    published: date | None
+    source: str | None
+
+
+def assign_stories(con: duckdb.DuckDBPyConnection, reports: Iterable[Report]) -> tuple[list[Story], int]:
+    """Set ``story_id`` on every report's event row; return the stories to upsert and how many reports merged.
+
+    Reports are taken earliest-published first, so a batch's earliest report
+    founds its story. Runs inside the caller's transaction.
+    """
+    ordered = sorted(reports, key=lambda r: (r.published or date.max, r.event["document_id"], r.event["id"]))
+    stored = _candidate_stories(con, ordered)
+    touched: dict[str, Story] = {}
+    merged = 0
+    for report in ordered:
+        pool = {story.id: touched.get(story.id, story) for story in stored.get(report.event["id"], [])}
+        pool.update(touched)
+        best = _best_story(report, pool.values())
+        if best is None:
+            story = Story.found(report.event, report.published, report.source)
+        else:
+            story = best
+            story.absorb(report.event, report.published, report.source)
+            merged += 1
+        touched[story.id] = story
+        report.event["story_id"] = story.id
+    return list(touched.values()), merged
+
+
+def _best_story(report: Report, stories: Iterable[Story]) -> Story | None:
+    scored = [
+        (score, story) for story in stories
+        if (score := match_score(report.event, report.published, story)) is not None
+    ]
+    if not scored:
+        return None
+    return max(scored, key=lambda item: (item[0], -(item[1].first_reported or date.max).toordinal()))[1]
+
+
+_CANDIDATES_SQL = """
+SELECT n.event_id AS for_event, s.*
+FROM new_reports AS n
+JOIN stories AS s
+  ON (s.type = n.type OR s.quad_class = n.quad_class)
+ AND coalesce(s.date_start, s.first_reported - ?::INTEGER) <= n.window_end
+ AND coalesce(s.date_end, s.first_reported) >= n.window_start
+"""
+
+
+def _candidate_stories(con: duckdb.DuckDBPyConnection, reports: list[Report]) -> dict[str, list[Story]]:
+    """Stored stories whose type family and date window fit each report (a superset of the matches)."""
+    keyed = [(r, _window(r.event["date_start"], r.event["date_end"], r.published)) for r in reports]
+    keyed = [(r, w) for r, w in keyed if w is not None]
+    if not keyed:
+        return {}
+    table = pa.table({
+        "event_id": pa.array([r.event["id"] for r, _ in keyed], pa.string()),
+        "type": pa.array([r.event["type"] for r, _ in keyed], pa.string()),
+        "quad_class": pa.array([r.event["quad_class"] for r, _ in keyed], pa.int32()),
+        "window_start": pa.array([w[0] for _, w in keyed], pa.date32()),
+        "window_end": pa.array([w[1] for _, w in keyed], pa.date32()),
+    })
+    con.register("new_reports", table)
+    try:
+        cursor = con.execute(_CANDIDATES_SQL, [UNDATED_LOOKBACK.days])
+        names = [column[0] for column in cursor.description or []]
+        found: dict[str, list[Story]] = {}
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            found.setdefault(row.pop("for_event"), []).append(Story(**row))
+        return found
+    finally:
+        con.unregister("new_reports")
