@@ -223,6 +223,7 @@ class RawDocument:
     published: str | None = None
     source: str | None = None
     url: str | None = None
+    encoding: str = "utf-8"  # how the bytes were decoded (utf-8, utf-16, cp1252, ...)
 
 
 @dataclass
