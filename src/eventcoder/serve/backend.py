@@ -1,0 +1,161 @@
+"""The API's view of the store: calls ``store.query`` and shapes its answers for JSON.
+
+One ``DuckDBStore`` opened read-only is shared by every request thread;
+``store.query`` takes a fresh cursor per call, so requests do not share a
+DuckDB connection. ``store.query`` shapes the answers (events in the
+OUTPUT.md shape); this module only turns dataclasses and dates into JSON and
+store errors into HTTP ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import EventcoderError, QueryError, StoreError
+from ..model import MODALITIES
+from ..store import query
+from ..store.duckdb_store import DuckDBStore
+
+
+class NotFoundError(EventcoderError):
+    """An id that names nothing in the store (HTTP 404)."""
+
+    code = "E490"
+    reason = "not_found"
+
+
+class BadCursorError(QueryError):
+    """A pagination cursor the store did not issue (HTTP 400)."""
+
+    code = "E491"
+    reason = "bad_cursor"
+
+
+@dataclasses.dataclass(frozen=True)
+class QueryParams:
+    """The event filters of one request, named as ``store.query.EventFilter`` names them."""
+
+    type: str | None = None
+    actor: str | None = None
+    role: str | None = None
+    recipient: str | None = None
+    since: str | None = None
+    until: str | None = None
+    modality: str | None = None
+    country: str | None = None
+    place: str | None = None
+    text: str | None = None
+    document_id: str | None = None
+    story_id: str | None = None
+    min_confidence: float | None = None
+
+    def to_filter(self) -> query.EventFilter:
+        known = {item.name for item in dataclasses.fields(query.EventFilter)}
+        values = {key: value for key, value in dataclasses.asdict(self).items() if value is not None}
+        unknown = set(values) - known
+        if unknown:
+            raise QueryError(f"filter not supported by this store: {', '.join(sorted(unknown))}")
+        return query.EventFilter(**values)
+
+
+class Backend:
+    """Read-only access to one store file for the API."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise StoreError("no store at this path", where=str(path), hint="run `eventcoder ingest ... --db FILE`")
+        self.path = path
+        self.store = DuckDBStore.open(path, read_only=True)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- endpoints -------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        from ..store.duckdb_store import SCHEMA_VERSION
+
+        self.store.has_document("")  # a round trip: the store answers
+        return {"status": "ok", "schema_version": SCHEMA_VERSION}
+
+    def summary(self) -> dict[str, Any]:
+        raw = jsonable(query.summary(self.store))
+        raw["by_modality"] = {name: 0 for name in MODALITIES} | dict(raw.get("by_modality") or {})
+        return dict(raw)
+
+    def events(self, params: QueryParams, *, limit: int, cursor: str | None, merged: bool) -> dict[str, Any]:
+        page = self._paged(query.query_events, params.to_filter(), limit=limit, cursor=cursor, merged=merged)
+        return {**page, "items": [event_out(item) for item in page["items"]]}
+
+    def event(self, event_id: str) -> dict[str, Any]:
+        found = query.get_event(self.store, event_id)
+        if not found:
+            raise NotFoundError(f"no event with id {event_id!r}")
+        return dict(jsonable(found))
+
+    def actors(self, q: str | None, *, limit: int, cursor: str | None) -> dict[str, Any]:
+        return self._paged(query.list_actors, q, limit=limit, cursor=cursor)
+
+    def actor(self, actor_id: str) -> dict[str, Any]:
+        found = query.get_actor(self.store, actor_id)
+        if not found:
+            raise NotFoundError(f"no actor with id {actor_id!r}")
+        return dict(jsonable(found))
+
+    def documents(self, q: str | None, *, limit: int, cursor: str | None) -> dict[str, Any]:
+        return self._paged(query.list_documents, q=q, limit=limit, cursor=cursor)
+
+    def document(self, document_id: str) -> dict[str, Any]:
+        found = query.get_document(self.store, document_id)
+        if not found:
+            raise NotFoundError(f"no document with id {document_id!r}")
+        return dict(jsonable(found))
+
+    def timeline(self, params: QueryParams, bucket: str) -> dict[str, Any]:
+        return {"bucket": bucket, "items": jsonable(query.timeline(self.store, params.to_filter(), bucket))}
+
+    def network(self, params: QueryParams, *, min_weight: int, limit: int) -> dict[str, Any]:
+        return dict(jsonable(query.network(self.store, params.to_filter(), min_weight=min_weight, limit=limit)))
+
+    def places(self, params: QueryParams, *, limit: int) -> dict[str, Any]:
+        return {"items": jsonable(query.places(self.store, params.to_filter(), limit=limit))}
+
+    def stories(self, params: QueryParams, *, limit: int, cursor: str | None) -> dict[str, Any]:
+        return self._paged(query.list_stories, params.to_filter(), limit=limit, cursor=cursor)
+
+    # -- plumbing ----------------------------------------------------------------
+
+    def _paged(self, function: Any, *args: Any, limit: int, cursor: str | None, **kwargs: Any) -> dict[str, Any]:
+        try:
+            page = function(self.store, *args, limit=limit, cursor=cursor, **kwargs)
+        except QueryError as error:
+            if cursor is not None and "cursor" in error.message.lower():
+                raise BadCursorError(error.message, hint=error.hint) from None
+            raise
+        raw = jsonable(page)
+        return {"items": list(raw["items"]), "next_cursor": raw["next_cursor"], "total": raw["total"]}
+
+
+# ---------------------------------------------------------------- shaping
+
+
+def jsonable(value: Any) -> Any:
+    """Dataclasses, dates and tuples as plain JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: jsonable(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def event_out(item: dict[str, Any]) -> dict[str, Any]:
+    """A listed event: its document reduced to id and title (the text is in ``/api/events/{id}``)."""
+    document = item.get("document") or {}
+    return {**item, "document_title": document.get("title")}
