@@ -17,7 +17,7 @@ the cue classes ``@dobj``, ``@obj:person``, ``@obj:place``, ``@support``.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -172,10 +172,33 @@ class Lexicon:
         """
         lemma = lemma.lower()
         if particle:
-            found = self._senses_for((lemma, pos, particle.lower()))
+            found = self._particle_senses((lemma, pos, particle.lower()))
             if found:
                 return found
         return self._senses_for((lemma, pos, ""))
+
+    def _particle_senses(self, key: tuple[str, str, str]) -> list[TriggerSense]:
+        """Senses of a (lemma, particle) pair, kept in line with the curated bare word.
+
+        A derived particle sense survives only if its type is one the curated bare word
+        has (or the word has no curated sense); it then takes the curated frame, fold and
+        negated type, so "demand the resignation" stays a complement-folding REQUEST.
+        """
+        lemma, pos, _particle = key
+        curated = {entry.sense.type: entry.sense for entry in self._overrides.get((lemma, pos, ""), [])
+                   if entry.sense is not None}
+        result = [entry.sense for entry in self._overrides.get(key, []) if entry.sense is not None]
+        if any(entry.sense is None for entry in self._overrides.get(key, [])):
+            return []
+        for entry in self._derived.get(key, []):
+            sense = entry.sense
+            if sense is None or (curated and sense.type not in curated):
+                continue
+            if sense.type in curated:
+                model = curated[sense.type]
+                sense = replace(sense, frame=model.frame, fold=model.fold, negated_type=model.negated_type)
+            result.append(sense)
+        return result
 
     def _senses_for(self, key: tuple[str, str, str]) -> list[TriggerSense]:
         curated = self._overrides.get(key, [])
@@ -192,6 +215,14 @@ class Lexicon:
     def particles(self, lemma: str, pos: str) -> frozenset[str]:
         """The particle keys the lexicon has for a word (words and ``@`` cue classes)."""
         return frozenset(self._particles.get((lemma.lower(), pos), ()))
+
+    def curated_particles(self, lemma: str, pos: str) -> frozenset[str]:
+        """Particle keys with a curated sense: a cue word there is part of the event's name
+        ("lift *sanctions*", "violate the *ceasefire*"), not an event of its own."""
+        lemma = lemma.lower()
+        return frozenset(particle for (key_lemma, key_pos, particle), entries in self._overrides.items()
+                         if key_lemma == lemma and key_pos == pos and particle
+                         and any(entry.sense is not None for entry in entries))
 
     def defers_to_complement(self, lemma: str, pos: str) -> bool:
         """True for words such as "decision" whose governed verb carries the event."""
@@ -214,6 +245,10 @@ class Lexicon:
     def support_particles(self, lemma: str) -> frozenset[str] | None:
         """Particles a support verb needs ("" = none); None when the verb is not a support verb."""
         return self._support.get(lemma.lower())
+
+    def support_verbs(self) -> frozenset[str]:
+        """Lemmas of the support (light) verbs."""
+        return frozenset(self._support)
 
     def is_frame(self, lemma: str, pos: str) -> bool:
         return (lemma.lower(), pos) in self._frame_lemmas
