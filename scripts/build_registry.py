@@ -33,10 +33,10 @@ from eventcoder.resolve.normalize import normalize_name, skeleton_key, slugify  
 
 VERSION = "2026.11.1"
 DEFAULT_OUT = REPO / "src" / "eventcoder" / "data" / "actors"
+PETRARCH2 = "openeventdata/petrarch2@676801c:petrarch2/data/dictionaries/"
 PHOENIX_FILES = {
-    "Phoenix.MilNonState.actors.txt": "openeventdata/petrarch2@676801c:petrarch2/data/dictionaries/Phoenix.MilNonState.actors.txt",
-    "Phoenix.International.actors.txt": "openeventdata/petrarch2@676801c:petrarch2/data/dictionaries/Phoenix.International.actors.txt",
-    "Phoenix.Countries.actors.txt": "openeventdata/petrarch2@676801c:petrarch2/data/dictionaries/Phoenix.Countries.actors.txt",
+    name: PETRARCH2 + name
+    for name in ("Phoenix.MilNonState.actors.txt", "Phoenix.International.actors.txt", "Phoenix.Countries.actors.txt")
 }
 PHOENIX_KEYS = {key: PHOENIX_FILES[f"Phoenix.{key.split(':')[1]}.actors.txt"]
                 for key in ("phoenix:MilNonState", "phoenix:International", "phoenix:Countries")}
@@ -117,9 +117,9 @@ def build_countries(actors_dir: Path) -> dict[str, Entry]:
         entry.add_aliases([row["full_name"], *strong])
         countries[row["iso3"]] = entry
     for row in read_csv(actors_dir / "demonyms.csv"):
-        entry = countries.get(row["iso3"])
-        if entry is None:
+        if row["iso3"] not in countries:
             continue
+        entry = countries[row["iso3"]]
         entry.add_aliases([row["name_common"], row["name_official"]])
         entry.add_aliases(
             spelling for spelling in row["alt_spellings"].split("|") if is_latin(spelling) and spelling != row["iso2"]

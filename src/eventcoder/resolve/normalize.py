@@ -30,12 +30,12 @@ _SPACES_RE = re.compile(r"\s+")
 # Arabic definite article and its sun-letter assimilations, written as separate
 # tokens once hyphens become spaces ("as-Sadr", "ad-Din", "el-Sisi").
 _ARTICLES = frozenset({"al", "el", "il", "ul", "as", "ad", "ar", "an", "at", "az", "ash", "ath", "adh", "ed", "es"})
-# Digraphs first, then single letters; applied to a vowelled token.
-_CONSONANT_RULES: tuple[tuple[str, str], ...] = (
-    ("dh", "d"), ("th", "d"), ("dz", "d"), ("z", "d"),
-    ("ph", "f"), ("ck", "k"), ("gh", "k"), ("kh", "k"), ("q", "k"), ("g", "k"), ("c", "k"),
+# Digraphs first, then single letters (one translate); applied to a vowelled token.
+_DIGRAPHS: tuple[tuple[str, str], ...] = (
+    ("dh", "d"), ("th", "d"), ("dz", "d"), ("ph", "f"), ("ck", "k"), ("gh", "k"), ("kh", "k"),
 )
-_VOWELS_RE = re.compile(r"[aeiouy]")
+_LETTERS = str.maketrans({"z": "d", "q": "k", "g": "k", "c": "k", "a": None, "e": None, "i": None, "o": None,
+                          "u": None, "y": None})
 _DOUBLED_RE = re.compile(r"(.)\1+")
 
 
@@ -65,10 +65,10 @@ def _skeleton_token(token: str, *, last: bool) -> str:
         token = token[:-1]
     if len(token) > 3 and token.endswith("ah"):  # ta marbuta: "Muqawamah" ~ "Muqawama"
         token = token[:-1]
-    for source, target in _CONSONANT_RULES:
-        token = token.replace(source, target)
-    token = _VOWELS_RE.sub("", token)
-    return token
+    for source, target in _DIGRAPHS:
+        if source in token:
+            token = token.replace(source, target)
+    return token.translate(_LETTERS)
 
 
 @lru_cache(maxsize=65536)
