@@ -8,7 +8,8 @@ off the parse, most specific first:
    *for*"), its direct object's lemma ("lift *sanctions*"); a noun's compound or
    adjective modifiers ("*drone* attack", "*hunger* strike");
 2. an object class: ``@obj:person`` / ``@obj:place`` from the object's entity label, then
-   ``@dobj`` for any direct object; ``@support`` for a noun governed by a support verb;
+   ``@dobj`` for any direct object; ``@support:<verb>`` then ``@support`` for a noun
+   governed by a support verb ("*went on* strike" is a protest, "*launched* strikes" are not);
 3. the bare word.
 
 Within a cue the first sense listed wins (curated overrides before derived rows).
@@ -197,7 +198,7 @@ def _supported_nouns(support_tokens: Iterable[Token], lexicon: Lexicon) -> Itera
     for verb in support_tokens:
         required = lexicon.support_particles(verb.lemma_) or frozenset()
         for noun in _support_objects(verb, required):
-            cues = [*_noun_cues(noun), "@support"]
+            cues = [*_noun_cues(noun), f"@support:{verb.lemma_.lower()}", "@support"]
             cue, sense = _choose_sense(noun, "NOUN", cues, lexicon)
             if sense is None:
                 continue
