@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
+import lxml.html
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+# Embedded content whose fallback text ("Please enable JavaScript", player captions) is not the article;
+# trafilatura keeps <noscript> text, so these go before it runs.
+EMBEDDED_TAGS = ("noscript", "iframe", "template", "object", "embed", "video", "audio", "canvas")
 # Elements whose text is never article text (also dropped by trafilatura).
 NON_TEXT_TAGS = ("script", "style", "noscript", "iframe", "template", "svg", "head", "nav", "header",
                  "footer", "form", "button", "aside", "figure", "object", "embed", "video", "audio")
@@ -42,13 +48,14 @@ class HtmlPage:
 
 def extract_html(html: str) -> HtmlPage:
     """Main text and declared metadata of an HTML page (text may be empty)."""
-    tree = load_html(html)
+    tree = parse_html(html)
     if tree is None:
         return HtmlPage(text="")
     declared_date = declared_published(tree)
     captions = figure_captions(tree)
+    _drop_elements(tree, EMBEDDED_TAGS)
     document = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_images=False, include_tables=True,
+        deepcopy(tree), with_metadata=True, include_comments=False, include_images=False, include_tables=True,
         include_formatting=False, deduplicate=False,
     )
     text = getattr(document, "text", None) or fallback_text(tree)
@@ -60,6 +67,23 @@ def extract_html(html: str) -> HtmlPage:
         categories=[*(getattr(document, "categories", None) or []), *(getattr(document, "tags", None) or [])],
         captions=captions,
     )
+
+
+def parse_html(html: str) -> HtmlElement | None:
+    """The page's tree; fragments ("<p>…</p>") that trafilatura's loader refuses are parsed as a document."""
+    tree = load_html(html)
+    if tree is not None:
+        return tree
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _drop_elements(root: HtmlElement, tags: tuple[str, ...]) -> None:
+    for element in list(root.iter(*tags)):
+        if element is not root and element.getparent() is not None:
+            element.drop_tree()
 
 
 def declared_published(tree: HtmlElement) -> str | None:
@@ -106,9 +130,7 @@ def fallback_text(tree: HtmlElement) -> str:
     """Visible text, one block per line, for fragments trafilatura finds too short to extract."""
     body = tree.find(".//body")
     root = body if body is not None else tree
-    for element in list(root.iter(*NON_TEXT_TAGS)):
-        if element is not root and element.getparent() is not None:
-            element.drop_tree()
+    _drop_elements(root, NON_TEXT_TAGS)
     if root.tag in NON_TEXT_TAGS:
         return ""
     for element in root.iter(*BLOCK_TAGS):

@@ -19,11 +19,14 @@ from ..data import data_path, read_tsv
 from ..errors import DataFileError
 from .dates import ABSOLUTE_DATE
 
-Kind = Literal["body", "chrome", "title", "header", "caption", "category", "byline", "dateline", "credit", "end"]
+Kind = Literal[
+    "body", "chrome", "title", "header", "caption", "category", "byline", "dateline", "credit", "end", "duplicate",
+]
 
 CUE_KINDS = ("chrome", "end", "category_label", "caption_prefix", "agency", "reporting_credit")
 MAX_CAPTION_FRAGMENT_WORDS = 25  # an untitled caption phrase ("Protesters outside the embassy")
 MAX_HEADING_WORDS = 20
+MIN_DUPLICATE_WORDS = 6  # shorter repeats ("Read more", a refrain) are not echoes
 SMALL_WORDS = frozenset({"a", "an", "and", "at", "by", "de", "for", "in", "of", "on", "the", "to", "via", "von", "al"})
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -112,6 +115,7 @@ def clean_page(text: str, *, title: str | None = None, cues: PageCues | None = N
     absorb_adjacent_captions(lines)
     site_name = mark_header(lines, title_index)
     cut_after_end_marker(lines, cues)
+    mark_duplicates(lines)
     if not any(line.kind == "body" for line in lines):
         _restore_titles(lines)  # a page that is only a heading is still a document
     return CleanedPage(
@@ -417,6 +421,18 @@ def cut_after_end_marker(lines: list[Line], cues: PageCues) -> None:
                 if line.kind != "category":
                     line.kind = "end"
             return
+
+
+def mark_duplicates(lines: list[Line]) -> None:
+    """A paragraph said twice word for word is an extraction echo or a pull quote: keep the first."""
+    seen: set[str] = set()
+    for line in lines:
+        if line.kind != "body" or len(line.text.split()) < MIN_DUPLICATE_WORDS:
+            continue
+        key = line_key(line.text)
+        if key in seen:
+            line.kind = "duplicate"
+        seen.add(key)
 
 
 def _restore_titles(lines: list[Line]) -> None:
