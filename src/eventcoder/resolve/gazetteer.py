@@ -24,6 +24,9 @@ from ..errors import DataFileError
 from ..model import Place
 
 MIN_CITY_POPULATION = 15000
+#: Words after a name that make it a first-level division ("Nineveh province").
+ADMIN_SUFFIXES = frozenset({"governorate", "province", "state", "region", "prefecture", "oblast", "department",
+                            "district", "emirate", "wilaya", "muhafazah"})
 _BRACKETS = re.compile(r"\s*\[.*?\]")
 
 
@@ -88,7 +91,12 @@ class Gazetteer:
 
     def candidates(self, name: str) -> list[Candidate]:
         """Like :meth:`lookup`, with population and name kind for re-ranking in context."""
-        found = self._index.get(name_key(name), [])
+        key = name_key(name)
+        found = self._index.get(key, [])
+        if not found and " " in key and key.rsplit(" ", 1)[1] in ADMIN_SUFFIXES:
+            # "Baghdad Governorate", "Anbar province": the division, not its seat.
+            found = [candidate for candidate in self._index.get(key.rsplit(" ", 1)[0], [])
+                     if candidate.place.feature == "admin1"]
         return sorted(found, key=lambda candidate: -candidate.prior)
 
     def country(self, iso3: str) -> Place | None:
