@@ -100,7 +100,7 @@ def export_actors(store: DuckDBStore, path: str | Path, fmt: str) -> int:
     """Write every actor with its affiliations, roles (JSON text) and event count; return rows written."""
     fmt = _format(fmt)
     columns = _select_list(("a.id", "a.name", "a.type", "a.country", "a.code", "a.member_of", "a.roles"), fmt)
-    decode = {"roles": json.loads} if fmt == "jsonl" else {}
+    decode: dict[str, Callable[[Any], Any]] = {"roles": json.loads} if fmt == "jsonl" else {}
     return _write(store, _ACTOR_SQL.format(columns=columns), [], Path(path), fmt, decode=decode)
 
 

@@ -93,7 +93,8 @@ def _flatten(result: dict[str, Any], document: dict[str, Any], doc_id: str, inge
     for actor in result.get("actors") or []:
         rows.actors.append(_actor_row(actor))
         rows.actor_mentions.extend(
-            {"document_id": doc_id, "actor_id": actor["id"], **_span(mention)} for mention in actor.get("mentions") or []
+            {"document_id": doc_id, "actor_id": actor["id"], **_span(mention)}
+            for mention in actor.get("mentions") or []
         )
     for event, row in zip(result.get("events") or [], events, strict=True):
         rows.event_mentions.extend(

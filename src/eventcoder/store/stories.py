@@ -234,8 +234,10 @@ JOIN stories AS s
 
 def _candidate_stories(con: duckdb.DuckDBPyConnection, reports: list[Report]) -> dict[str, list[Story]]:
     """Stored stories whose type family and date window fit each report (a superset of the matches)."""
-    keyed = [(r, _window(r.event["date_start"], r.event["date_end"], r.published)) for r in reports]
-    keyed = [(r, w) for r, w in keyed if w is not None]
+    keyed = [
+        (report, window) for report in reports
+        if (window := _window(report.event["date_start"], report.event["date_end"], report.published)) is not None
+    ]
     if not keyed:
         return {}
     table = pa.table({
