@@ -383,7 +383,7 @@ RULES: tuple[DateRule, ...] = (
           rf"\b(?:{_PART}\s+)?(?P<which>earlier this|later this|last|this|next|this past|the past|the previous"
           rf"|the coming)\s+(?P<unit>week|month|year)\b", _resolve_named_period, "published", case=False),
     _rule("recent_span",
-          rf"\b(?:in|over|during|for|within)?\s*(?:the\s+)?(?:past|last|recent)\s+(?:{_COUNT}\s+)?{_UNIT}\b",
+          rf"\b(?:(?:in|over|during|for|within)\s+)?(?:the\s+(?:past|last|recent)|recent)\s+(?:{_COUNT}\s+)?{_UNIT}\b",
           _resolve_recent_span, "published", case=False),
     _rule("coming_span", rf"\b(?:in|over|during|within)\s+the\s+(?:coming|next|following)\s+(?:few\s+)?{_UNIT}\b",
           _resolve_coming_span, "published", case=False),
