@@ -9,6 +9,7 @@ that folder's README for sources and commits) and writes:
 * ``data/plover/plover_types.tsv``    type, quad_class, plover_score, modes
 * ``data/lexicon/verbs.tsv``          lemma (+ particle) -> CAMEO -> PLOVER, from
   PETRARCH2's ``CAMEO.2.0.txt`` verb dictionary
+* ``data/lexicon/object_nouns.tsv``   person/group nouns (NGEC agents file) and place nouns
 
 Run from the repository root::
 
@@ -250,6 +251,35 @@ def verb_rows(blocks: list[VerbBlock], mapping: list[dict[str, str]]) -> list[di
     return sorted(rows.values(), key=lambda row: (row["lemma"], row["particle"]))
 
 
+# ---------------------------------------------------------- agent nouns ---
+
+# Nouns for places and sites, written here from general English: an object of this kind
+# makes "captured"/"seized" a seizure of territory or property, not an arrest. The agents
+# file codes a few of them (city, town, village) as civilian collectives; they are places here.
+PLACE_NOUNS = [
+    "airport", "base", "border", "bridge", "building", "camp", "capital", "checkpoint", "city", "compound",
+    "district", "embassy", "facility", "field", "headquarters", "highway", "hill", "island", "neighborhood",
+    "neighbourhood", "oilfield", "outpost", "port", "position", "province", "region", "road", "territory",
+    "town", "village", "warehouse", "workshop",
+]
+AGENT = re.compile(r"^(?P<word>[A-Z][A-Z\-]*)_?\s+\[~(?P<code>[A-Z]+)\]")
+
+
+def agent_nouns(path: Path) -> list[dict[str, str]]:
+    """Single-word nouns for people and groups ("soldier", "militant") with their sector code,
+    plus ``PLACE_NOUNS`` as class "place".
+
+    The trigger stage uses them to tell a person object from a place or thing
+    ("captured the militants" vs "captured the town").
+    """
+    rows: dict[str, tuple[str, str]] = {noun: ("place", "") for noun in PLACE_NOUNS}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        match = AGENT.match(line.strip())
+        if match and match["word"].isalpha():
+            rows.setdefault(match["word"].lower(), ("person", match["code"]))
+    return [{"lemma": lemma, "class": kind, "sector": code} for lemma, (kind, code) in sorted(rows.items())]
+
+
 # ------------------------------------------------------------------ main ---
 
 PLOVER_CREDIT = """Derived from PLOVER: Political Language Ontology for Verifiable Event Records,
@@ -264,6 +294,7 @@ def build(source: Path) -> None:
     cameo = cameo_table(source, types, mapping)
     blocks = parse_verb_dictionary(source / "petrarch2" / "dictionaries" / "CAMEO.2.0.txt")
     verbs = verb_rows(blocks, mapping)
+    agents = agent_nouns(source / "ngec" / "PLOVER_agents.txt")
     write_rows(DATA / "plover" / "plover_types.tsv", list(types[0]), types, PLOVER_CREDIT)
     write_rows(DATA / "plover" / "cameo_to_plover.tsv", list(mapping[0]), mapping, PLOVER_CREDIT)
     write_rows(DATA / "cameo" / "cameo.tsv", list(cameo[0]), cameo,
@@ -272,12 +303,19 @@ def build(source: Path) -> None:
     write_rows(DATA / "lexicon" / "verbs.tsv", LEXICON_COLUMNS, verbs,
                "Verb lexicon derived from PETRARCH2 CAMEO.2.0.txt (MIT, (c) 2015 Open Event Data Alliance;\n"
                "LICENSE-PETRARCH2.txt) mapped to PLOVER. " + PLOVER_CREDIT)
+    write_rows(DATA / "lexicon" / "object_nouns.tsv", ["lemma", "class", "sector"], agents,
+               "Object noun classes. Person/group nouns (class person, PLOVER sector code) are single words\n"
+               "from NGEC-2025 "
+               "NGEC/assets/PLOVER_agents.txt (ahalterman/NGEC-2025 @a3909e2a), itself the CAMEO agents file of the\n"
+               "Computational Event Data System Project (eventdata.parusanalytics.com), NSF-funded.\n"
+               "MIT licence, (c) 2014 Open Event Data Alliance: see LICENSE-PETRARCH2.txt (same licence text).\n"
+               "Place nouns (class place) are eventcoder's own list (scripts/build_lexicon.py PLACE_NOUNS).")
     for folder in ("plover", "cameo", "lexicon"):
         shutil.copyfile(source / "plover" / "LICENSE-CC-BY-SA-4.0.txt", DATA / folder / "LICENSE-CC-BY-SA-4.0.txt")
     shutil.copyfile(source / "petrarch2" / "LICENSE", DATA / "lexicon" / "LICENSE-PETRARCH2.txt")
     shutil.copyfile(source / "cameo" / "licenses" / "andybega-icews.LICENSE.md", DATA / "cameo" / "LICENSE-icews.md")
     print(f"{len(types)} PLOVER types, {len(mapping)} CAMEO mappings, {len(cameo)} CAMEO codes, "
-          f"{len(verbs)} verb rows from {len(blocks)} PETRARCH2 blocks")
+          f"{len(verbs)} verb rows from {len(blocks)} PETRARCH2 blocks, {len(agents)} agent nouns")
 
 
 def main() -> None:

@@ -221,3 +221,25 @@ def test_batch_processing_gives_the_same_triggers(nlp: Language) -> None:
     texts = ["Police arrested two men.", "Talks resumed in Doha.", "Nothing happened."]
     piped = [[t.text for t in doc._.ec_triggers] for doc in nlp.pipe(texts)]
     assert piped == [[t.text for t in triggers(nlp, text)] for text in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("Government troops captured two militants near the border.", "arrest"),
+        ("Government troops captured the town after heavy fighting.", "seize"),
+        ("Government troops captured a weapons depot.", "seize"),
+    ],
+)
+def test_object_noun_class_separates_arrest_from_seizure(nlp: Language, text: str, mode: str) -> None:
+    assert by_text(triggers(nlp, text))["captured"].sense.mode == mode
+
+
+def test_expelling_diplomats_is_a_sanction(nlp: Language) -> None:
+    found = by_text(triggers(nlp, "Lithuania expelled three Russian diplomats on Friday."))
+    assert found["expelled"].sense.type == "SANCTION"
+
+
+def test_verbs_inside_hyphenated_modifiers_are_not_triggers(nlp: Language) -> None:
+    found = triggers(nlp, "Police found several ready-to-fire rockets in the truck.")
+    assert [t.lemma for t in found] == []

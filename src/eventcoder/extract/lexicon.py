@@ -4,6 +4,7 @@ Reads the shipped data files (see ``data/lexicon/README.md``):
 
 * ``lexicon/overrides.tsv``   curated senses; they take priority
 * ``lexicon/verbs.tsv``       senses derived from PETRARCH2's verb dictionary
+* ``lexicon/object_nouns.tsv`` person/group and place nouns (object classes)
 * ``lexicon/support_verbs.tsv`` light verbs ("carry out", "hold") that hand the event to their object noun
 * ``cameo/cameo.tsv``         CAMEO label, Goldstein score, quad class per code
 * ``plover/cameo_to_plover.tsv``, ``plover/plover_types.tsv``
@@ -74,12 +75,14 @@ class Lexicon:
         plover_types: dict[str, tuple[int, frozenset[str]]],
         support_verbs: dict[str, frozenset[str]],
         frame_lemmas: frozenset[tuple[str, str]],
+        object_nouns: dict[str, str] | None = None,
     ) -> None:
         self._cameo = cameo
         self._mapping = mapping
         self._types = plover_types
         self._support = support_verbs
         self._frame_lemmas = frame_lemmas
+        self._object_nouns = object_nouns or {}
         self._overrides: dict[tuple[str, str, str], list[LexiconEntry]] = defaultdict(list)
         self._derived: dict[tuple[str, str, str], list[LexiconEntry]] = defaultdict(list)
         self._particles: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -101,6 +104,7 @@ class Lexicon:
             plover_types=_read_types(data_dir / "plover" / "plover_types.tsv"),
             support_verbs=_read_support(data_dir / "lexicon" / "support_verbs.tsv"),
             frame_lemmas=_read_frames(data_dir / "frames" / "frames.tsv"),
+            object_nouns=_read_object_nouns(data_dir / "lexicon" / "object_nouns.tsv"),
         )
         lexicon.load_entries(data_dir / "lexicon" / "verbs.tsv", source="derived")
         lexicon.load_entries(data_dir / "lexicon" / "overrides.tsv", source="override")
@@ -250,6 +254,10 @@ class Lexicon:
         """Lemmas of the support (light) verbs."""
         return frozenset(self._support)
 
+    def object_class(self, lemma: str) -> str | None:
+        """"person" or "place" for a common noun the data knows ("militant", "town"), else None."""
+        return self._object_nouns.get(lemma.lower())
+
     def is_frame(self, lemma: str, pos: str) -> bool:
         return (lemma.lower(), pos) in self._frame_lemmas
 
@@ -305,6 +313,12 @@ def _read_support(path: Path) -> dict[str, frozenset[str]]:
     for row in read_tsv(path):
         table[row["lemma"].strip().lower()].add(row["particle"].strip().lower())
     return {lemma: frozenset(particles) for lemma, particles in table.items()}
+
+
+def _read_object_nouns(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    return {row["lemma"].strip().lower(): row["class"].strip() for row in read_tsv(path)}
 
 
 def _read_frames(path: Path) -> frozenset[tuple[str, str]]:

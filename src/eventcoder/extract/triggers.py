@@ -12,7 +12,10 @@ off the parse, most specific first:
    governed by a support verb ("*went on* strike" is a protest, "*launched* strikes" are not);
 3. the bare word.
 
-Within a cue the first sense listed wins (curated overrides before derived rows).
+Cues with a curated sense are tried before cues with only derived senses; within a cue
+the first sense listed wins (curated overrides before derived rows). Object classes come
+from the object's entity label or from ``lexicon/object_nouns.tsv`` ("militants" are
+people, "the town" is a place).
 
 Light-verb constructions ("carry out attacks", "hold talks", "opened fire") make the
 object noun the trigger; the verb is recorded in ``extra["support"]`` (token index) and
@@ -116,9 +119,9 @@ def find_triggers(doc: Doc, matcher: Matcher, lexicon: Lexicon) -> list[Trigger]
 
 def _verbs(tokens: Iterable[Token], lexicon: Lexicon) -> Iterator[_Candidate]:
     for token in tokens:
-        if token.dep_ in AUX_DEPS or token.dep_ in ENTITY_DESCRIBING_DEPS:
+        if token.dep_ in AUX_DEPS or token.dep_ in ENTITY_DESCRIBING_DEPS or _in_hyphenated_word(token):
             continue
-        cue, sense = _choose_sense(token, "VERB", _verb_cues(token), lexicon)
+        cue, sense = _choose_sense(token, "VERB", _verb_cues(token, lexicon), lexicon)
         if sense is None:
             continue
         candidate = _Candidate(token, "VERB", sense, cue, start_token=token.i, end_token=token.i)
@@ -127,28 +130,35 @@ def _verbs(tokens: Iterable[Token], lexicon: Lexicon) -> Iterator[_Candidate]:
         yield candidate
 
 
-def _verb_cues(token: Token) -> list[str]:
+def _in_hyphenated_word(token: Token) -> bool:
+    """"ready-to-fire", "much-needed": a verb inside a hyphenated modifier names no event."""
+    doc = token.doc
+    before = token.i > 0 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_
+    after = token.i + 1 < len(doc) and doc[token.i + 1].text == "-" and not token.whitespace_
+    return before or after
+
+
+def _verb_cues(token: Token, lexicon: Lexicon) -> list[str]:
     """Cue words and classes for a verb, most specific first."""
     objects = [child for child in token.children if child.dep_ in OBJECT_DEPS]
     cues = [child.lemma_.lower() for child in token.children if child.dep_ == "prt"]
     cues += [form for obj in objects for form in (obj.lemma_.lower(), obj.lower_)]  # derived rows keep plurals
     cues += [child.lemma_.lower() for child in token.children if child.dep_ in ("prep", "agent", "dative")]
-    cues += [cue for cue in map(_object_class, objects) if cue]
+    cues += [cue for cue in (_object_class(obj, lexicon) for obj in objects) if cue]
     if objects:
         cues.append("@dobj")
     return cues
 
 
-def _object_class(obj: Token) -> str | None:
-    """``@obj:person`` / ``@obj:place`` from the first named entity in the object phrase."""
+def _object_class(obj: Token, lexicon: Lexicon) -> str | None:
+    """``@obj:person`` / ``@obj:place`` from the object's entity label or its head noun."""
     if obj.pos_ == "PRON":
         return "@obj:person"
-    label = next((t.ent_type_ for t in obj.subtree if t.ent_type_), "")
-    if label in PERSON_LABELS:
-        return "@obj:person"
-    if label in PLACE_LABELS:
-        return "@obj:place"
-    return None
+    label = obj.ent_type_ or next((t.ent_type_ for t in obj.subtree if t.ent_type_), "")
+    kind = lexicon.object_class(obj.lemma_) or (
+        "person" if label in PERSON_LABELS else "place" if label in PLACE_LABELS else None
+    )
+    return f"@obj:{kind}" if kind else None
 
 
 def _named_objects(candidate: _Candidate, lexicon: Lexicon) -> list[int]:
@@ -232,7 +242,7 @@ def _deferring_nouns(tokens: Iterable[Token], lexicon: Lexicon) -> Iterator[_Can
         verb = next((c for c in noun.children if c.dep_ in COMPLEMENT_DEPS and c.pos_ == "VERB"), None)
         if verb is None:
             continue
-        cue, sense = _choose_sense(verb, "VERB", _verb_cues(verb), lexicon)
+        cue, sense = _choose_sense(verb, "VERB", _verb_cues(verb, lexicon), lexicon)
         if sense is None:
             continue
         candidate = _Candidate(noun, "NOUN", sense, cue, start_token=noun.i, end_token=noun.i)
@@ -246,13 +256,13 @@ def _deferring_nouns(tokens: Iterable[Token], lexicon: Lexicon) -> Iterator[_Can
 def _choose_sense(
     token: Token, pos: str, cues: list[str], lexicon: Lexicon
 ) -> tuple[str, TriggerSense | None]:
-    """First sense of the most specific cue the lexicon knows, else of the bare word."""
-    known = lexicon.particles(token.lemma_, pos)
-    for cue in cues:
-        if cue in known:
-            senses = lexicon.senses(token.lemma_, pos, cue)
-            if senses:
-                return cue, senses[0]
+    """First sense of the most specific cue, curated cues before derived ones, else the bare word."""
+    for known in (lexicon.curated_particles(token.lemma_, pos), lexicon.particles(token.lemma_, pos)):
+        for cue in cues:
+            if cue in known:
+                senses = lexicon.senses(token.lemma_, pos, cue)
+                if senses:
+                    return cue, senses[0]
     senses = lexicon.senses(token.lemma_, pos)
     return "", (senses[0] if senses else None)
 
