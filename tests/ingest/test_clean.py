@@ -16,10 +16,10 @@ from eventcoder.model import Article, RawDocument
 from .conftest import REFERENCE
 
 
-def article_of(path: Path, **options: str) -> Article:
+def article_of(path: Path, published: str | None = None) -> Article:
     [raw] = list(iter_inputs([path]))
     assert isinstance(raw, RawDocument)
-    return clean_article(raw, **options)
+    return clean_article(raw, published=published)
 
 
 def text_document(text: str, **fields: str) -> RawDocument:

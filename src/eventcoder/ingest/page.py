@@ -23,7 +23,9 @@ Kind = Literal[
     "body", "chrome", "title", "header", "caption", "category", "byline", "dateline", "credit", "end", "duplicate",
 ]
 
-CUE_KINDS = ("chrome", "end", "category_label", "caption_prefix", "agency", "reporting_credit")
+CUE_KINDS = ("chrome", "chrome_prefix", "teaser_label", "end", "category_label", "caption_prefix", "agency",
+             "reporting_credit")
+MAX_CHROME_PREFIX_WORDS = 15  # "Sign up for our daily briefing" yes, a paragraph that starts alike no
 MAX_CAPTION_FRAGMENT_WORDS = 25  # an untitled caption phrase ("Protesters outside the embassy")
 MAX_HEADING_WORDS = 20
 MIN_DUPLICATE_WORDS = 6  # shorter repeats ("Read more", a refrain) are not echoes
@@ -36,6 +38,14 @@ _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _NOT_HEADING_END = re.compile(r"[.,;:]$")
 _CREDIT_PAREN = re.compile(r"\(([^()]{1,80})\)\s*$")
 _AGENCY_SLASH_CREDIT = re.compile(r"\b[A-Z]{2,}(?:\s[A-Z][A-Za-z]+)?/[A-Z][\w.'’ /-]{1,60}$")
+# "Image source, Reuters" / "Image caption," / "Photo credit: X"
+_CAPTION_LABEL = re.compile(r"^(?:image|photo|picture|media|video)\s+(?:source|caption|credit)s?\s*[,:]", re.IGNORECASE)
+# "… in Baghdad. Photograph: Name/Agency", "… in Baghdad. © Agency"
+_TRAILING_CREDIT = re.compile(
+    r"[.!?]\s+(?:(?:photo(?:graph)?|image|picture|credit)s?(?:\s+credit)?\s*:\s*\S.{0,80}|©\s*\S.{0,60})$",
+    re.IGNORECASE,
+)
+_BAR_CREDIT = re.compile(r"\s\|\s*([^|]{2,60})$")
 _PICTURE_BY = re.compile(r"^(?:photo|image|picture|photograph|video)s?\s+(?:by|via|courtesy)\b", re.IGNORECASE)
 _LABEL = re.compile(r"^(?P<label>[^\W\d][\w ]{0,24}?)\s*[:：|]\s*(?P<rest>\S.*)?$")
 _CATEGORY_SEPARATORS = re.compile(r"\s*[,;|•·]\s*")
@@ -52,6 +62,8 @@ _RELATIVE_STAMP = re.compile(r"^(?:updated|posted|published)\b.{0,40}\bago$", re
 _READING_TIME = re.compile(r"^\d+\s*-?\s*min(?:ute)?s?\s+read$", re.IGNORECASE)
 _COMMENT_COUNT = re.compile(r"^\d+\s+(?:comments?|responses?|replies|thoughts on .*)$", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)\s|copyright\b)|all rights reserved", re.IGNORECASE)
+_FOLLOW_ON = re.compile(r"^follow\b.{0,60}\bon (?:twitter|x|facebook|instagram|telegram|linkedin|bluesky)\b",
+                        re.IGNORECASE)
 _COOKIE_WORDS = ("we use", "uses cookies", "accept", "consent", "continuing", "privacy", "experience")
 
 
@@ -60,6 +72,8 @@ class PageCues:
     """Generic page-furniture wording, from ``data/ingest/page_cues.tsv``."""
 
     chrome: frozenset[str]
+    chrome_prefixes: tuple[str, ...]
+    teaser_labels: frozenset[str]
     end: frozenset[str]
     category_labels: frozenset[str]
     caption_prefixes: frozenset[str]
@@ -77,7 +91,8 @@ class PageCues:
                                     hint=f"use one of {', '.join(CUE_KINDS)}")
             by_kind[row["kind"]].add(line_key(row["phrase"]))
         return cls(
-            chrome=frozenset(by_kind["chrome"]), end=frozenset(by_kind["end"]),
+            chrome=frozenset(by_kind["chrome"]), chrome_prefixes=tuple(sorted(by_kind["chrome_prefix"])),
+            teaser_labels=frozenset(by_kind["teaser_label"]), end=frozenset(by_kind["end"]),
             category_labels=frozenset(by_kind["category_label"]),
             caption_prefixes=frozenset(by_kind["caption_prefix"]), agencies=frozenset(by_kind["agency"]),
             reporting_credits=tuple(sorted(by_kind["reporting_credit"])),
@@ -218,7 +233,12 @@ def is_chrome(text: str, cues: PageCues | None = None) -> bool:
     words = len(text.split())
     if key in cues.chrome or not key:
         return True
-    if _READING_TIME.match(key) or _RELATIVE_STAMP.match(text):
+    if words <= MAX_CHROME_PREFIX_WORDS and any(key.startswith(prefix + " ") for prefix in cues.chrome_prefixes):
+        return True
+    label = _LABEL.match(text)
+    if label and line_key(label["label"]) in cues.teaser_labels:
+        return True  # "Read more: <another article's headline>"
+    if _READING_TIME.match(key) or _RELATIVE_STAMP.match(text) or (words <= 15 and _FOLLOW_ON.match(text)):
         return True
     if words <= 25 and _COPYRIGHT.search(text):
         return True
@@ -274,8 +294,13 @@ def is_caption(text: str, cues: PageCues | None = None) -> bool:
     label = _LABEL.match(text)
     if (label and line_key(label["label"]) in cues.caption_prefixes) or _PICTURE_BY.match(text):
         return True
-    if _AGENCY_SLASH_CREDIT.search(text):
+    if _AGENCY_SLASH_CREDIT.search(text) or _CAPTION_LABEL.match(text) or _TRAILING_CREDIT.search(text):
         return True
+    if len(text.split()) <= 4 and line_key(text.lstrip("©")) in cues.agencies:
+        return True  # a bare credit line: "Getty Images"
+    bar = _BAR_CREDIT.search(text)
+    if bar and is_credit(bar.group(1), text[: bar.start()].rstrip() + ".", cues):
+        return True  # "Protesters in Baghdad | Getty Images"
     paren = _CREDIT_PAREN.search(text)
     return paren is not None and is_credit(paren.group(1), text[: paren.start()].rstrip(), cues)
 
@@ -294,6 +319,7 @@ def is_credit(content: str, before: str, cues: PageCues | None = None) -> bool:
     if not 1 <= len(words) <= 8 or _is_acronym(words):
         return False
     title_case = all(word[0].isupper() or word[0].isdigit() or word.lower() in SMALL_WORDS for word in words)
+    title_case = title_case and any(word[0].isalpha() for word in words)  # "(1980-1988)" dates, credits nobody
     has_year = re.search(r"\b(?:19|20)\d{2}$", content) is not None
     return title_case and (bool(_TERMINAL.search(before)) or has_year)
 
@@ -336,9 +362,18 @@ def find_title(lines: list[Line], known_title: str | None) -> int | None:
     repeated = [index for index, key in zip(candidates, keys, strict=True) if keys.count(key) > 1]
     if repeated:
         return repeated[0]
+    before_metadata = [index for index in candidates if _precedes_article_metadata(lines, index, start)]
+    if before_metadata:
+        return before_metadata[0]
     away_from_captions = [index for index in candidates if not _block_has_caption(lines, index)]
     pool = away_from_captions or candidates
     return pool[-1] if pool else None
+
+
+def _precedes_article_metadata(lines: list[Line], index: int, limit: int) -> bool:
+    """Whether the next non-chrome line is a byline, a date line or a category line, as under a headline."""
+    following = (line for line in lines[index + 1:limit] if line.kind != "chrome")
+    return next((line.kind for line in following), None) in ("byline", "dateline", "category")
 
 
 def _find_known_title(lines: list[Line], known_title: str) -> int | None:
@@ -394,7 +429,7 @@ def _caption_fragment(lines: list[Line], index: int) -> bool:
     previous = lines[index - 1] if index > 0 else None
     # "Photo: Agency" then the sentence describing the picture
     return (previous is not None and previous.block == line.block and previous.kind == "caption"
-            and _LABEL.match(previous.text) is not None)
+            and (_LABEL.match(previous.text) is not None or _CAPTION_LABEL.match(previous.text) is not None))
 
 
 def mark_header(lines: list[Line], title_index: int | None) -> str | None:
