@@ -243,3 +243,9 @@ def test_expelling_diplomats_is_a_sanction(nlp: Language) -> None:
 def test_verbs_inside_hyphenated_modifiers_are_not_triggers(nlp: Language) -> None:
     found = triggers(nlp, "Police found several ready-to-fire rockets in the truck.")
     assert [t.lemma for t in found] == []
+
+
+def test_declining_to_comment_is_not_a_rejection(nlp: Language) -> None:
+    assert triggers(nlp, "The embassy declined to comment on the report.") == []
+    found = by_text(triggers(nlp, "The embassy declined to extend the visas."))
+    assert found["declined"].sense.type == "REJECT"

@@ -172,9 +172,12 @@ class Lexicon:
         """Senses of a word, curated ones first.
 
         With ``particle``, the particle-specific senses if there are any, else the bare
-        word's. A curated "not an event" row for a key hides the derived senses of that key.
+        word's. A curated "not an event" row for a key hides the derived senses of that key;
+        for a particle key it means the word is no event with that particle (``[]``).
         """
         lemma = lemma.lower()
+        if particle and particle.lower() in self.blocked_particles(lemma, pos):
+            return []
         if particle:
             found = self._particle_senses((lemma, pos, particle.lower()))
             if found:
@@ -227,6 +230,13 @@ class Lexicon:
         return frozenset(particle for (key_lemma, key_pos, particle), entries in self._overrides.items()
                          if key_lemma == lemma and key_pos == pos and particle
                          and any(entry.sense is not None for entry in entries))
+
+    def blocked_particles(self, lemma: str, pos: str) -> frozenset[str]:
+        """Particle keys curated as "not an event" ("decline *to comment*")."""
+        lemma = lemma.lower()
+        return frozenset(particle for (key_lemma, key_pos, particle), entries in self._overrides.items()
+                         if key_lemma == lemma and key_pos == pos and particle
+                         and any(entry.sense is None for entry in entries))
 
     def defers_to_complement(self, lemma: str, pos: str) -> bool:
         """True for words such as "decision" whose governed verb carries the event."""

@@ -4,9 +4,10 @@ Candidates come from a spaCy ``Matcher`` over lemmas the lexicon knows (verbs th
 not auxiliaries, event nouns). Each candidate then gets one sense from simple cues read
 off the parse, most specific first:
 
-1. a cue word: the verb's particle (``prt``: "hand *over*"), its prepositions ("call
-   *for*"), its direct object's lemma ("lift *sanctions*"); a noun's compound or
-   adjective modifiers ("*drone* attack", "*hunger* strike");
+1. a cue word: the verb's particle (``prt``: "hand *over*"), its direct object's lemma
+   ("lift *sanctions*"), its prepositions ("call *for*"), its infinitive complement
+   ("decline *to comment*"); a noun's compound or adjective modifiers ("*drone* attack",
+   "*hunger* strike"). A cue curated as "not an event" means no trigger;
 2. an object class: ``@obj:person`` / ``@obj:place`` from the object's entity label, then
    ``@dobj`` for any direct object; ``@support:<verb>`` then ``@support`` for a noun
    governed by a support verb ("*went on* strike" is a protest, "*launched* strikes" are not);
@@ -144,6 +145,7 @@ def _verb_cues(token: Token, lexicon: Lexicon) -> list[str]:
     cues = [child.lemma_.lower() for child in token.children if child.dep_ == "prt"]
     cues += [form for obj in objects for form in (obj.lemma_.lower(), obj.lower_)]  # derived rows keep plurals
     cues += [child.lemma_.lower() for child in token.children if child.dep_ in ("prep", "agent", "dative")]
+    cues += [child.lemma_.lower() for child in token.children if child.dep_ == "xcomp"]  # "decline to comment"
     cues += [cue for cue in (_object_class(obj, lexicon) for obj in objects) if cue]
     if objects:
         cues.append("@dobj")
@@ -257,6 +259,8 @@ def _choose_sense(
     token: Token, pos: str, cues: list[str], lexicon: Lexicon
 ) -> tuple[str, TriggerSense | None]:
     """First sense of the most specific cue, curated cues before derived ones, else the bare word."""
+    if set(cues) & lexicon.blocked_particles(token.lemma_, pos):
+        return "", None
     for known in (lexicon.curated_particles(token.lemma_, pos), lexicon.particles(token.lemma_, pos)):
         for cue in cues:
             if cue in known:
