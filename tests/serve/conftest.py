@@ -88,8 +88,9 @@ def protest_result() -> dict[str, Any]:
     ref_p = {"id": police["id"], "name": police["name"]}
     ref_d = {"id": protesters["id"], "name": protesters["name"]}
     events = [
-        event(text, "e1", "COERCE", "Kenyan police detained dozens of protesters in Nairobi on Tuesday, witnesses said.",
-              "detained", mode="arrest", cameo="173", quad_class=4, goldstein=-5.0, actor=ref_p, recipient=ref_d,
+        event(text, "e1", "COERCE",
+              "Kenyan police detained dozens of protesters in Nairobi on Tuesday, witnesses said.", "detained",
+              mode="arrest", cameo="173", quad_class=4, goldstein=-5.0, actor=ref_p, recipient=ref_d,
               date="2024-06-25", date_precision="day", date_text="on Tuesday", location=NAIROBI, confidence=0.91),
         event(text, "e2", "PROTEST", "The demonstrators had marched on parliament against a proposed finance bill.",
               "marched", mode="demonstrate", cameo="141", quad_class=3, goldstein=-6.5, actor=ref_d,
@@ -131,12 +132,14 @@ def agreement_result() -> dict[str, Any]:
     )
     ukraine = actor("Q212", "Ukraine", "country", "UKR", text, "Ukraine")
     poland = actor("Q36", "Poland", "country", "POL", text, "Poland")
-    farmers = actor("local:polish-farmers", "Polish farmers' groups", "organization", "POL", text, "Polish farmers' groups")
+    farmers = actor("local:polish-farmers", "Polish farmers' groups", "organization", "POL", text,
+                    "Polish farmers' groups")
     ministry = actor("local:polish-agriculture-ministry", "Polish agriculture ministry", "government", "POL", text,
                      "agriculture ministry")
     events = [
-        event(text, "e1", "COOPERATE", "Ukraine and Poland signed an agreement on grain transit in Warsaw in September, "
-              "officials said.", "signed", quad_class=2, goldstein=6.0, actor={"id": "Q212", "name": "Ukraine"},
+        event(text, "e1", "COOPERATE",
+              "Ukraine and Poland signed an agreement on grain transit in Warsaw in September, officials said.",
+              "signed", quad_class=2, goldstein=6.0, actor={"id": "Q212", "name": "Ukraine"},
               recipient={"id": "Q36", "name": "Poland"}, date="2023-09", date_precision="month",
               date_text="in September", location=WARSAW, confidence=0.85),
         event(text, "e2", "ACCUSE", "Polish farmers' groups claimed the deal would flood local markets.", "claimed",

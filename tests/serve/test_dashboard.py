@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium missing at /usr/bin/chromium: run `make browser`"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no Debian chromium at /usr/bin/chromium: run `make browser`"),
 ]
 
 

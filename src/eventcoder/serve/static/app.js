@@ -202,7 +202,7 @@ function forceLayout(nodes, edges, width, height) {
     const angle = (2 * Math.PI * i) / Math.max(n, 1);
     return { x: width / 2 + (width / 3) * Math.cos(angle), y: height / 2 + (height / 3) * Math.sin(angle) };
   });
-  const k = Math.sqrt((width * height) / Math.max(n, 1)) * 0.6;
+  const k = Math.min(110, Math.sqrt((width * height) / Math.max(n, 1)) * 0.45);
   let temperature = width / 8;
   for (let iteration = 0; iteration < 300; iteration++) {
     const disp = pos.map(() => ({ x: 0, y: 0 }));
@@ -225,11 +225,11 @@ function forceLayout(nodes, edges, width, height) {
       disp[b].x += (dx / dist) * force; disp[b].y += (dy / dist) * force;
     }
     for (let i = 0; i < n; i++) {
-      disp[i].x += (width / 2 - pos[i].x) * 0.02;  // gentle gravity keeps islands on screen
-      disp[i].y += (height / 2 - pos[i].y) * 0.02;
+      disp[i].x += (width / 2 - pos[i].x) * 0.6;  // gravity keeps separate components near the middle
+      disp[i].y += (height / 2 - pos[i].y) * 0.6;
       const length = Math.max(Math.hypot(disp[i].x, disp[i].y), 0.01);
-      pos[i].x = Math.min(width - 40, Math.max(40, pos[i].x + (disp[i].x / length) * Math.min(length, temperature)));
-      pos[i].y = Math.min(height - 20, Math.max(20, pos[i].y + (disp[i].y / length) * Math.min(length, temperature)));
+      pos[i].x = Math.min(width - 30, Math.max(30, pos[i].x + (disp[i].x / length) * Math.min(length, temperature)));
+      pos[i].y = Math.min(height - 24, Math.max(24, pos[i].y + (disp[i].y / length) * Math.min(length, temperature)));
     }
     temperature *= 0.985;
   }
@@ -242,7 +242,7 @@ async function drawNetwork(filters) {
   clear(chart);
   const width = 600, height = 420;
   const defs = svg("defs", {}, chart);
-  const marker = svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" }, defs);
+  const marker = svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, defs);
   svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }, marker);
   if (!data.nodes.length) {
     svg("text", { x: width / 2, y: height / 2, "text-anchor": "middle", class: "empty", text: "No actor pairs" }, chart);
@@ -252,7 +252,7 @@ async function drawNetwork(filters) {
   const index = new Map(data.nodes.map((node, i) => [node.id, i]));
   const maxWeight = Math.max(...data.edges.map((edge) => edge.weight), 1);
   const maxCount = Math.max(...data.nodes.map((node) => node.weight || 1), 1);
-  const radius = (node) => 5 + 12 * Math.sqrt((node.weight || 1) / maxCount);
+  const radius = (node) => 5 + 9 * Math.sqrt((node.weight || 1) / maxCount);
   const edgeLayer = svg("g", { class: "edges" }, chart);
   for (const edge of data.edges) {
     const a = index.get(edge.source), b = index.get(edge.target);
@@ -262,7 +262,7 @@ async function drawNetwork(filters) {
     const rb = radius(data.nodes[b]) + 2;
     const line = svg("line", {
       x1: pos[a].x, y1: pos[a].y, x2: pos[b].x - (dx / dist) * rb, y2: pos[b].y - (dy / dist) * rb,
-      stroke: goldsteinColor(edge.mean_goldstein), "stroke-width": 1 + 5 * (edge.weight / maxWeight),
+      stroke: goldsteinColor(edge.mean_goldstein), "stroke-width": 1.2 + 4 * (edge.weight / maxWeight),
       "marker-end": "url(#arrow)", class: "edge",
     }, edgeLayer);
     const mean = edge.mean_goldstein === null || edge.mean_goldstein === undefined ? "n/a" : edge.mean_goldstein.toFixed(1);
@@ -272,7 +272,8 @@ async function drawNetwork(filters) {
   data.nodes.forEach((node, i) => {
     const group = svg("g", { class: "node", transform: `translate(${pos[i].x.toFixed(1)},${pos[i].y.toFixed(1)})`, tabindex: 0 }, nodeLayer);
     svg("circle", { r: radius(node) }, group);
-    svg("text", { x: radius(node) + 3, y: 4, text: node.name || node.id }, group);
+    const onRight = pos[i].x < width * 0.62;
+    svg("text", { x: onRight ? radius(node) + 4 : -radius(node) - 4, y: 4, "text-anchor": onRight ? "start" : "end", text: node.name || node.id }, group);
     svg("title", { text: `${node.name || node.id} (${node.id}): ${node.weight || 0} events` }, group);
     group.addEventListener("click", () => setFilterAndReload("actor", node.id));
     group.addEventListener("keydown", (ev) => { if (ev.key === "Enter") setFilterAndReload("actor", node.id); });
@@ -303,8 +304,12 @@ function geometryPath(geometry, arcs, project) {
   return polygons.map((polygon) => polygon.map((ring) => ringPath(ring, arcs, project)).join("")).join("");
 }
 
-const MAP = { width: 720, height: 360 };
-const projectLonLat = (lon, lat) => [((lon + 180) / 360) * MAP.width, ((90 - lat) / 180) * MAP.height];
+// Equirectangular, cropped to 84°N..58°S (Antarctica adds nothing for news events).
+const MAP = { width: 720, height: 284, north: 84, south: -58 };
+const projectLonLat = (lon, lat) => [
+  ((lon + 180) / 360) * MAP.width,
+  ((MAP.north - lat) / (MAP.north - MAP.south)) * MAP.height,
+];
 let worldLayer = null;
 
 async function loadWorld() {
