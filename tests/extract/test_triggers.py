@@ -249,3 +249,15 @@ def test_declining_to_comment_is_not_a_rejection(nlp: Language) -> None:
     assert triggers(nlp, "The embassy declined to comment on the report.") == []
     found = by_text(triggers(nlp, "The embassy declined to extend the visas."))
     assert found["declined"].sense.type == "REJECT"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry issued a press release on Tuesday.",
+        "Troops were sent in order to restore calm.",
+        "The reform has attracted a great deal of attention.",
+    ],
+)
+def test_noun_uses_that_name_no_event(nlp: Language, text: str) -> None:
+    assert {t.lemma for t in triggers(nlp, text)} <= {"restore"}

@@ -48,7 +48,6 @@ __all__ = ["TriggerFinder", "find_triggers"]
 AUX_DEPS = frozenset({"aux", "auxpass"})
 ENTITY_DESCRIBING_DEPS = frozenset({"amod", "compound"})  # "the released activists", "attack helicopters"
 OBJECT_DEPS = ("dobj", "obj")
-COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "acl"})
 NOUN_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
 PERSON_LABELS = frozenset({"PERSON", "NORP", "ORG"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -241,7 +240,7 @@ def _deferring_nouns(tokens: Iterable[Token], lexicon: Lexicon) -> Iterator[_Can
     for noun in tokens:
         if not lexicon.defers_to_complement(noun.lemma_, "NOUN"):
             continue
-        verb = next((c for c in noun.children if c.dep_ in COMPLEMENT_DEPS and c.pos_ == "VERB"), None)
+        verb = _complement(noun)
         if verb is None:
             continue
         cue, sense = _choose_sense(verb, "VERB", _verb_cues(verb, lexicon), lexicon)
@@ -279,9 +278,20 @@ def _add_common_extra(candidate: _Candidate, negation_from: Token | None = None)
     if any(child.dep_ == "neg" for t in negated_by for child in t.children):
         candidate.extra["negated"] = "true"
     if candidate.sense.fold == "complement" and "complement" not in candidate.extra:
-        complement = next((c for c in token.children if c.dep_ in COMPLEMENT_DEPS), None)
+        complement = _complement(token)
         if complement is not None:
             candidate.extra.update(complement=str(complement.i), complement_lemma=complement.lemma_.lower())
+
+
+def _complement(token: Token) -> Token | None:
+    """The clause a word takes as content: xcomp/ccomp, or an infinitive ``acl``
+    ("decision *to expel*"; not the participle in "a deal *mediated* by")."""
+    for child in token.children:
+        if child.dep_ in ("xcomp", "ccomp") and child.pos_ in ("VERB", "AUX"):
+            return child
+        if child.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            return child
+    return None
 
 
 def _mark_governors(found: dict[int, _Candidate]) -> None:
