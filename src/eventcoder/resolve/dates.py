@@ -232,6 +232,19 @@ def _resolve_weekday(match: re.Match[str], reference: date | None) -> DateValue 
     return day_value(reference - timedelta(days=back), confidence=0.85)
 
 
+def _resolve_weekend(match: re.Match[str], reference: date | None) -> DateValue | None:
+    """"over the weekend": the latest Saturday-Sunday on or before the reference."""
+    if reference is None:
+        return unknown_value()
+    modifier = (match.group("mod") or "").lower()
+    saturday = reference - timedelta(days=(reference.weekday() - 5) % 7)
+    if modifier == "next" or (modifier == "this" and reference.weekday() < 5):
+        saturday += timedelta(days=7)
+    elif modifier == "last" and reference.weekday() >= 5:
+        saturday -= timedelta(days=7)
+    return range_value(saturday, saturday + timedelta(days=1))
+
+
 def _resolve_deictic_day(offset: int) -> Resolver:
     def resolve(match: re.Match[str], reference: date | None) -> DateValue | None:
         return day_value(reference + timedelta(days=offset)) if reference else unknown_value()
@@ -324,7 +337,8 @@ def _resolve_recent_span(match: re.Match[str], reference: date | None) -> DateVa
     if reference is None:
         return unknown_value()
     unit = match.group("unit").lower()
-    high = _count_of(match)[1]
+    plural = match.group(0).lower().endswith("s")  # "the past week" is one week; "recent weeks" a few
+    high = _count_of(match)[1] if match.group("count") else (3 if plural else 1)
     days = {"day": 1, "night": 1, "week": 7, "month": 30, "year": 365, "decade": 3650}.get(unit, 1) * high
     return range_value(reference - timedelta(days=days), reference)
 
@@ -378,9 +392,11 @@ RULES: tuple[DateRule, ...] = (
     _rule("day_before_yesterday", r"\bthe day before yesterday\b", _resolve_deictic_day(-2), "published",
           case=False),
     _rule("tomorrow", r"\btomorrow" + _TOD + r"\b", _resolve_deictic_day(1), "published", case=False),
+    _rule("weekend", r"\b(?:(?P<mod>last|this past|this|next|over the|during the|at the)\s+)weekend\b",
+          _resolve_weekend, "published", case=False),
     _rule("ago", rf"\b{_APPROX}(?:{_COUNT}\s+)?{_UNIT}\s+ago\b", _resolve_ago, "published", case=False),
     _rule("named_period",
-          rf"\b(?:{_PART}\s+)?(?P<which>earlier this|later this|last|this|next|this past|the past|the previous"
+          rf"\b(?:{_PART}\s+)?(?P<which>earlier this|later this|last|this|next|this past|the previous"
           rf"|the coming)\s+(?P<unit>week|month|year)\b", _resolve_named_period, "published", case=False),
     _rule("recent_span",
           rf"\b(?:(?:in|over|during|for|within)\s+)?(?:the\s+(?:past|last|recent)|recent)\s+(?:{_COUNT}\s+)?{_UNIT}\b",
@@ -745,8 +761,12 @@ class DateRecognizer:
 
     def _anchored_nouns(self, doc: Doc) -> Iterator[DateMention]:
         for _, start, end in self.matcher(doc):
-            span = doc[start:end]
-            yield self._mention(doc, _with_preposition(doc, span), unknown_value(), "event", span[-1].i)
+            span, anchor = doc[start:end], doc[end - 1]
+            if anchor.dep_ in ("nsubj", "nsubjpass") and anchor.head.pos_ in ("VERB", "AUX") \
+                    and anchor.head.i >= end:
+                # "days after Taliban fighters attacked": the anchor is the clause, not its subject.
+                span, anchor = doc[start:anchor.head.i + 1], anchor.head
+            yield self._mention(doc, _with_preposition(doc, span), unknown_value(), "event", anchor.i)
 
     def _anchored_clauses(self, doc: Doc) -> Iterator[DateMention]:
         """"after they were freed", "as soon as police left": a temporal clause names the anchor event."""
@@ -848,5 +868,7 @@ def _subject_start(verb: Token) -> int:
 
 
 def _nearest(doc: Doc, mentions: list[DateMention], token_i: int) -> DateMention:
+    """The resolved expression nearest the trigger; an unresolved anchor only when alone."""
     anchor = doc[token_i].idx
-    return min(mentions, key=lambda mention: min(abs(mention.start - anchor), abs(mention.end - anchor)))
+    return min(mentions, key=lambda mention: (mention.value.precision == "unknown",
+                                              min(abs(mention.start - anchor), abs(mention.end - anchor))))

@@ -70,8 +70,12 @@ def _entity_readings(doc: Doc, gazetteer: Gazetteer) -> Iterator[_Reading]:
         candidates = gazetteer.candidates(span.text)
         if candidates:
             yield _Reading(span, tuple(candidates))
-        else:  # "the U.S. Embassy in Baghdad", "Baghdad International Airport": a known name inside
-            yield from _inner_readings(span, gazetteer)
+            continue
+        # "Baghdad International Airport": a known city inside names where it is.
+        inner = [reading for reading in _inner_readings(span, gazetteer)
+                 if reading.candidates[0].place.feature != "country" and _well_known(reading.candidates[0])]
+        # A name the gazetteer does not know ("the Green Zone") is still where things happened.
+        yield from inner or [_Reading(span, (Candidate(Place(span.text), 0, True),))]
 
 
 def _inner_readings(span: Span, gazetteer: Gazetteer) -> Iterator[_Reading]:
@@ -197,8 +201,26 @@ class PlaceRecognizer:
         taken |= {token.i for entity in doc.ents if entity.label_ in PLACE_LABELS for token in entity}
         readings += list(_token_readings(doc, self.gazetteer, taken))
         readings.sort(key=lambda reading: reading.span.start)
-        doc._.ec_places = _resolve(readings, list(_demonym_countries(doc, self.gazetteer)))
+        mentions = _resolve(readings, list(_demonym_countries(doc, self.gazetteer)))
+        doc._.ec_places = [_locate_bare(doc, mention, mentions) for mention in mentions]
         return doc
+
+
+def _locate_bare(doc: Doc, mention: PlaceMention, mentions: list[PlaceMention]) -> PlaceMention:
+    """A name the gazetteer does not know takes the country and coordinates of the
+    known place that qualifies it: "Kabul's Green Zone", "the Green Zone in Kabul"."""
+    if mention.place.country is not None or mention.head is None:
+        return mention
+    root = doc[mention.head]
+    qualifiers = {child.i for child in root.children if child.dep_ in ("poss", "compound", "nmod")}
+    qualifiers |= {grandchild.i for child in root.children if child.dep_ == "prep" and child.lower_ in ("in", "of")
+                   for grandchild in child.children if grandchild.dep_ == "pobj"}
+    for other in mentions:
+        if other.head in qualifiers and other.place.country is not None and other is not mention:
+            located = other.place
+            place = Place(mention.text, located.country, located.admin1, located.lat, located.lon, None, None)
+            return PlaceMention(mention.start, mention.end, mention.text, place, mention.head)
+    return mention
 
 
 @Language.factory("eventcoder_places")
@@ -292,6 +314,16 @@ def _attached_within(token: Token, scope_head: Token) -> bool:
     return True
 
 
+def _has_subject(verb: Token) -> bool:
+    return any(child.dep_ in ("nsubj", "nsubjpass", "expl") for child in verb.children)
+
+
+def _subject_start(verb: Token) -> int:
+    """Character offset where the clause's subject begins."""
+    subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass", "expl")]
+    return min(subject.left_edge.idx for subject in subjects) if subjects else verb.idx
+
+
 def _country_phrase(doc: Doc, scope: set[int]) -> PlaceMention | None:
     """"in the country": the document's focus country."""
     for index in sorted(scope):
@@ -313,22 +345,26 @@ def governing_place(doc: Doc, token_i: int) -> PlaceMention | None:
     mentions: list[PlaceMention] = doc._.ec_places or []
     trigger = doc[token_i]
     verb = _clause_head(trigger)
-    heads = [trigger, verb]
+    heads = [(trigger, len(doc.text)), (verb, len(doc.text))]
     conjunct = verb
     while conjunct.dep_ == "conj" and conjunct.head.i != conjunct.i:
+        # A conjunct with its own subject shares only a place at the clause's left
+        # edge ("In Basra, police fired tear gas and protesters burned tyres").
+        before = _subject_start(conjunct.head) if _has_subject(conjunct) else len(doc.text)
         conjunct = conjunct.head
-        heads.append(conjunct)
-    for head in heads:
+        heads.append((conjunct, before))
+    for head, before in heads:
         scope = _own_tokens(head)
         ranked = []
         for mention in mentions:
-            if mention.head is None or mention.head not in scope or not _attached_within(doc[mention.head], head):
+            if mention.head is None or mention.head not in scope or mention.end > before \
+                    or not _attached_within(doc[mention.head], head):
                 continue
             rank = _locative_rank(doc[mention.head], mention.place)
             if rank is not None:
                 ranked.append((rank, abs(mention.head - token_i), mention))
         country = _country_phrase(doc, scope)
-        if country is not None and country.head is not None:
+        if country is not None and country.head is not None and country.end <= before:
             ranked.append((0, abs(country.head - token_i), country))
         if ranked:
             return min(ranked, key=lambda item: (item[0], item[1]))[2]
