@@ -281,3 +281,61 @@ def test_missing_store_fails_at_start(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError):
         create_app(tmp_path / "absent.duckdb")
+
+
+def walk_pages(client: TestClient, url: str, params: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(100):
+        page = get_json(client, url, {**params, "limit": limit, **({"cursor": cursor} if cursor else {})})
+        items.extend(page["items"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            return items
+    raise AssertionError(f"{url} never reached its last page")
+
+
+@pytest.mark.parametrize(("url", "expected"), [("/api/actors", 8), ("/api/documents", 3), ("/api/stories", 8)])
+def test_every_listing_pages_to_the_end(client: TestClient, url: str, expected: int) -> None:
+    items = walk_pages(client, url, {}, 2)
+    assert len(items) == expected
+    assert len({item["id"] for item in items}) == expected
+
+
+def test_filtered_pagination_keeps_the_filter(client: TestClient) -> None:
+    items = walk_pages(client, "/api/events", {"since": "2024-01-01"}, 2)
+    assert len(items) == 5
+    assert all(item["date"] >= "2024" for item in items)
+
+
+def test_role_limits_the_side_an_actor_is_on(client: TestClient) -> None:
+    as_recipient = get_json(client, "/api/events", {"actor": "local:kenyan-protesters", "role": "recipient"})
+    assert {item["type"] for item in as_recipient["items"]} == {"COERCE", "ASSAULT"}
+    either = get_json(client, "/api/events", {"actor": "local:kenyan-protesters"})
+    assert either["total"] == 3
+
+
+def test_merged_events_give_one_row_per_story(client: TestClient) -> None:
+    merged = get_json(client, "/api/events", {"merged": "true", "limit": 50})
+    assert merged["total"] == ALL_EVENTS  # no two documents of the fixture report the same happening
+    assert all(item["story_id"] for item in merged["items"])
+    story = merged["items"][0]["story_id"]
+    assert get_json(client, "/api/events", {"story": story})["total"] == 1
+
+
+def test_openapi_documents_the_error_shape_and_filters(client: TestClient) -> None:
+    schema = get_json(client, "/openapi.json")
+    events = schema["paths"]["/api/events"]["get"]
+    names = {parameter["name"] for parameter in events["parameters"]}
+    assert {"type", "actor", "recipient", "since", "until", "modality", "country", "place", "q", "document", "story",
+            "min_confidence", "limit", "cursor", "merged"} <= names
+    assert "ErrorResponse" in schema["components"]["schemas"]
+    assert "404" in schema["paths"]["/api/events/{event_id}"]["get"]["responses"]
+
+
+def test_serve_binds_to_localhost_by_default() -> None:
+    import inspect
+
+    from eventcoder.serve import serve
+
+    assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"

@@ -51,10 +51,16 @@ Modality = Literal[
 ]
 
 
-def create_app(db_path: str | Path, settings: Settings | None = None) -> FastAPI:
-    """The API and dashboard over the store at ``db_path``, opened read-only."""
+def create_app(db_path: str | Path, settings: Settings | None = None, *, snapshot: bool = False,
+               refresh_s: float = 5.0) -> FastAPI:
+    """The API and dashboard over the store at ``db_path``, opened read-only.
+
+    With ``snapshot`` the app reads a private copy of the file, refreshed (at
+    most every ``refresh_s`` seconds) once the file changed and no writer holds
+    it, so that ``eventcoder ingest`` can write the same file while it serves.
+    """
     settings = settings or Settings.from_env()
-    backend = Backend(Path(db_path))
+    backend = Backend(Path(db_path), snapshot=snapshot, refresh_s=refresh_s)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -81,11 +87,12 @@ def create_app(db_path: str | Path, settings: Settings | None = None) -> FastAPI
     return app
 
 
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None) -> None:
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None, *,
+          snapshot: bool = False) -> None:
     """Run the app with uvicorn until interrupted (binds to localhost unless told otherwise)."""
     import uvicorn
 
-    uvicorn.run(create_app(db_path, settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db_path, settings, snapshot=snapshot), host=host, port=port, log_level="info")
 
 
 # ---------------------------------------------------------------- errors

@@ -1,8 +1,8 @@
 """The API's view of the store: calls ``store.query`` and shapes its answers for JSON.
 
-One ``DuckDBStore`` opened read-only is shared by every request thread;
-``store.query`` takes a fresh cursor per call, so requests do not share a
-DuckDB connection. ``store.query`` shapes the answers (events in the
+One ``DuckDBStore`` opened read-only (the file, or a snapshot of it: see
+``source.py``) is shared by every request thread; ``store.query`` takes a
+fresh cursor per call, so requests do not share a DuckDB connection. ``store.query`` shapes the answers (events in the
 OUTPUT.md shape); this module only turns dataclasses and dates into JSON and
 store errors into HTTP ones.
 """
@@ -10,6 +10,7 @@ store errors into HTTP ones.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ from typing import Any
 from ..errors import EventcoderError, QueryError, StoreError
 from ..model import MODALITIES
 from ..store import query
-from ..store.duckdb_store import DuckDBStore
+from ..store.duckdb_store import SCHEMA_VERSION, DuckDBStore
+from .source import DirectSource, SnapshotSource
 
 
 class NotFoundError(EventcoderError):
@@ -62,27 +64,31 @@ class QueryParams:
 
 
 class Backend:
-    """Read-only access to one store file for the API."""
+    """Read-only access to one store file for the API (directly, or through a refreshed snapshot)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, snapshot: bool = False, refresh_s: float = 5.0) -> None:
         if not path.is_file():
             raise StoreError("no store at this path", where=str(path), hint="run `eventcoder ingest ... --db FILE`")
         self.path = path
-        self.store = DuckDBStore.open(path, read_only=True)
+        self.source: DirectSource | SnapshotSource = (
+            SnapshotSource(path, refresh_s=refresh_s) if snapshot else DirectSource(path)
+        )
 
     def close(self) -> None:
-        self.store.close()
+        self.source.close()
+
+    def _call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with self.source.lease() as store:
+            return jsonable(function(store, *args, **kwargs))
 
     # -- endpoints -------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:
-        from ..store.duckdb_store import SCHEMA_VERSION
-
-        self.store.has_document("")  # a round trip: the store answers
+        self._call(DuckDBStore.has_document, "")  # a round trip: the store answers
         return {"status": "ok", "schema_version": SCHEMA_VERSION}
 
     def summary(self) -> dict[str, Any]:
-        raw = jsonable(query.summary(self.store))
+        raw = self._call(query.summary)
         raw["by_modality"] = {name: 0 for name in MODALITIES} | dict(raw.get("by_modality") or {})
         return dict(raw)
 
@@ -91,37 +97,37 @@ class Backend:
         return {**page, "items": [event_out(item) for item in page["items"]]}
 
     def event(self, event_id: str) -> dict[str, Any]:
-        found = query.get_event(self.store, event_id)
+        found = self._call(query.get_event, event_id)
         if not found:
             raise NotFoundError(f"no event with id {event_id!r}")
-        return dict(jsonable(found))
+        return dict(found)
 
     def actors(self, q: str | None, *, limit: int, cursor: str | None) -> dict[str, Any]:
         return self._paged(query.list_actors, q, limit=limit, cursor=cursor)
 
     def actor(self, actor_id: str) -> dict[str, Any]:
-        found = query.get_actor(self.store, actor_id)
+        found = self._call(query.get_actor, actor_id)
         if not found:
             raise NotFoundError(f"no actor with id {actor_id!r}")
-        return dict(jsonable(found))
+        return dict(found)
 
     def documents(self, q: str | None, *, limit: int, cursor: str | None) -> dict[str, Any]:
         return self._paged(query.list_documents, q=q, limit=limit, cursor=cursor)
 
     def document(self, document_id: str) -> dict[str, Any]:
-        found = query.get_document(self.store, document_id)
+        found = self._call(query.get_document, document_id)
         if not found:
             raise NotFoundError(f"no document with id {document_id!r}")
-        return dict(jsonable(found))
+        return dict(found)
 
     def timeline(self, params: QueryParams, bucket: str) -> dict[str, Any]:
-        return {"bucket": bucket, "items": jsonable(query.timeline(self.store, params.to_filter(), bucket))}
+        return {"bucket": bucket, "items": self._call(query.timeline, params.to_filter(), bucket)}
 
     def network(self, params: QueryParams, *, min_weight: int, limit: int) -> dict[str, Any]:
-        return dict(jsonable(query.network(self.store, params.to_filter(), min_weight=min_weight, limit=limit)))
+        return dict(self._call(query.network, params.to_filter(), min_weight=min_weight, limit=limit))
 
     def places(self, params: QueryParams, *, limit: int) -> dict[str, Any]:
-        return {"items": jsonable(query.places(self.store, params.to_filter(), limit=limit))}
+        return {"items": self._call(query.places, params.to_filter(), limit=limit)}
 
     def stories(self, params: QueryParams, *, limit: int, cursor: str | None) -> dict[str, Any]:
         return self._paged(query.list_stories, params.to_filter(), limit=limit, cursor=cursor)
@@ -130,12 +136,11 @@ class Backend:
 
     def _paged(self, function: Any, *args: Any, limit: int, cursor: str | None, **kwargs: Any) -> dict[str, Any]:
         try:
-            page = function(self.store, *args, limit=limit, cursor=cursor, **kwargs)
+            raw = self._call(function, *args, limit=limit, cursor=cursor, **kwargs)
         except QueryError as error:
             if cursor is not None and "cursor" in error.message.lower():
                 raise BadCursorError(error.message, hint=error.hint) from None
             raise
-        raw = jsonable(page)
         return {"items": list(raw["items"]), "next_cursor": raw["next_cursor"], "total": raw["total"]}
 
 
