@@ -130,7 +130,7 @@ def test_a_few_months_ago_is_a_range_that_ends_before_this_month() -> None:
 
 @pytest.mark.parametrize("text", [
     "a few months ago", "several weeks ago", "in recent days", "last week", "earlier this year", "late last year",
-    "mid-June", "in the coming weeks", "over the past two months",
+    "mid-June", "in the coming weeks", "over the past two months", "over the weekend", "the past week",
 ])
 def test_vague_expressions_never_claim_a_day(text: str) -> None:
     resolved = resolve_date_expression(text, WEDNESDAY)
@@ -228,6 +228,13 @@ def test_event_anchors_name_their_anchor_word(nlp: Language) -> None:
     assert doc[arrest.anchor_head].text == "arrest" and doc[freed.anchor_head].text == "freed"
     assert governing_date(doc, token_index(doc, "released")) == arrest
     assert governing_date(doc, token_index(doc, "marched")) == freed
+
+
+def test_a_temporal_clause_anchors_on_its_verb_not_its_subject(nlp: Language) -> None:
+    doc = annotate(nlp, "The bomb went off days after Taliban fighters attacked a checkpoint.")
+    mention = mention_with(doc, "after")
+    assert mention.anchor == "event" and mention.anchor_head is not None
+    assert doc[mention.anchor_head].text == "attacked"
 
 
 def test_conjuncts_share_the_left_edge_date(nlp: Language) -> None:

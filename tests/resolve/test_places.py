@@ -109,6 +109,20 @@ def test_a_place_in_another_clause_does_not_place_the_event(nlp: Language) -> No
     assert found is not None and found.place.name == "Paris"
 
 
+def test_an_unknown_site_takes_the_place_that_qualifies_it(nlp: Language) -> None:
+    doc = annotate(nlp, "A roadside bomb killed three people in Kabul's Green Zone on Tuesday.")
+    found = governing(doc, "killed")
+    assert found is not None and "Green Zone" in found.text
+    assert found.place.country == "AFG" and found.place.geonameid is None
+
+
+def test_a_conjunct_with_its_own_subject_keeps_its_own_place(nlp: Language) -> None:
+    doc = annotate(nlp, "Talks in Doha stalled earlier this month, and the militants signed a truce with the army.")
+    stalled = governing(doc, "stalled")
+    assert stalled is not None and stalled.place.name == "Doha"
+    assert governing(doc, "signed") is None
+
+
 def test_countries_acting_are_not_locations(nlp: Language) -> None:
     doc = annotate(nlp, "Iran pressured Iraq to release the detained fighters.")
     assert governing(doc, "pressured") is None
