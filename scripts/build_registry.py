@@ -148,7 +148,8 @@ def add_country_name_variants(path: Path, countries: dict[str, Entry]) -> None:
         key = normalize_name(name)
         if any(key == normalize_name(d) for d in entry.demonyms):
             continue
-        if key.endswith(("an", "ian", "ese", "i", "is", "ans")) and key.split()[-1] not in normalize_name(entry.name):
+        looks_demonym = key.endswith(("an", "ian", "ese", "i", "is", "ans", "ish"))
+        if looks_demonym and key.split()[-1] not in normalize_name(entry.name):
             entry.demonyms.append(name)  # a demonym variant ("Iraki", "Afghans")
         else:
             entry.add_aliases([name])
@@ -352,7 +353,7 @@ def add_phoenix_country_aliases(path: Path, countries: dict[str, Entry]) -> None
             compact = alias.replace(".", "").replace(" ", "")
             if compact.isupper() and 2 <= len(compact) <= 3 and alias.isascii() and compact[0] == entry.name[0]:
                 entry.add_aliases([alias])
-            elif shares_stem(alias, stems) and not normalize_name(alias).endswith(("an", "ans", "is")):
+            elif shares_stem(alias, stems) and not normalize_name(alias).endswith(("an", "ans", "is", "ish", "ese")):
                 entry.add_aliases([title_case(alias)])
         if PHOENIX_FILES["Phoenix.Countries.actors.txt"] not in entry.sources:
             entry.sources.append(PHOENIX_FILES["Phoenix.Countries.actors.txt"])

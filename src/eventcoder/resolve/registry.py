@@ -273,8 +273,18 @@ class Registry:
         info = self._sectors.get(sector)
         if info is None or not info.cameo:
             return None
-        candidates = [entry for entry in self.by_code(country + info.cameo) if entry.type != "person"]
-        return candidates[0] if candidates else None
+        country_entry = self.country_entry(country)
+        country_keys = {normalize_name(name) for name in [*country_entry.names, *country_entry.demonyms]} \
+            if country_entry else set()
+        for entry in self.by_code(country + info.cameo):
+            # Only a body that *is* the sector ("United States Military", "Israel Defence Forces"), not one
+            # unit of it ("Iraqi Counter Terrorism Service") nor a regional body with the same code.
+            words = normalize_name(entry.name).split()
+            if entry.type == "person" or not words or self.agent_sector(words[-1]) != sector:
+                continue
+            if any(f" {key} " in f" {' '.join(words)} " for key in country_keys):
+                return entry
+        return None
 
     def country_for_demonym(self, word: str) -> str | None:
         """ISO3 of a demonym or country name: "Iraqi", "Iranians", "U.S." -> "IRQ", "IRN", "USA"."""
