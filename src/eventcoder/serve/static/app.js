@@ -1,6 +1,6 @@
 // eventcoder dashboard: vanilla JS + SVG, no network beyond this server.
 // Every piece of data reaches the page through textContent or an SVG
-// attribute, never through innerHTML, so a title like <img onerror=…> stays text.
+// attribute, never parsed as HTML, so a title like <img onerror=…> stays text.
 "use strict";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -489,6 +489,20 @@ function renderEvidence(event) {
     list.append(el("li", {}, [el("q", { text: mentionText }), el("span", { className: "offsets", text: ` [${mention.start}–${mention.end}]` })]));
   }
   panel.append(el("h3", { text: `Mentions (${mentions.length})` }), list);
+  const reports = (event.story && event.story.reports) || [];
+  if (reports.length > 1) {
+    const others = el("ul", { className: "reports" });
+    for (const report of reports) {
+      const item = el("li", { tabindex: 0 }, [
+        el("span", { className: "doc-title", text: report.title || "(untitled)" }),
+        ` · ${report.source || "unknown source"} · ${report.published || "undated"}`,
+      ]);
+      if (report.event_id === event.id) item.classList.add("current");
+      else item.addEventListener("click", () => selectEvent(report.event_id, null));
+      others.append(item);
+    }
+    panel.append(el("h3", { text: `Same happening, ${reports.length} reports` }), others);
+  }
 }
 
 function mentionFromWindow(window_, mention) {
