@@ -176,3 +176,15 @@ def test_document_actors_composite_code(nlp: Language) -> None:
     doc = nlp("Iraqi forces advanced.")
     actor = document_actors(doc)[0]
     assert (actor.id, actor.code, actor.type, actor.country) == ("local:IRQ-military", "IRQMIL", "military", "IRQ")
+
+
+def test_titles_before_names_are_not_composite_actors(nlp: Language) -> None:
+    doc = nlp("Iraqi Prime Minister Mustafa al-Kadhimi met Turkish President Recep Tayyip Erdogan.")
+    assert not any(m.actor_id.endswith("-government") for m in mentions(doc))
+    assert {m.name for m in mentions(doc) if m.type == "person"} >= {"Mustafa al-Kadhimi", "Recep Tayyip Erdogan"}
+
+
+def test_source_phrases_stop_at_line_breaks(nlp: Language) -> None:
+    doc = nlp("Is this the end of the deal?\n\nSources said talks would resume.")
+    sources = [m for m in mentions(doc) if m.type == "unknown"]
+    assert [m.text for m in sources] == ["Sources"]

@@ -429,6 +429,8 @@ def composite_candidates(doc: Doc, registry: Registry) -> Iterator[_Candidate]:
 def composite_for_head(doc: Doc, head: Token, registry: Registry) -> _Candidate | None:
     if head.dep_ == "compound" and head.head.pos_ in ("NOUN", "PROPN"):
         return None  # the phrase's head is further right ("security forces"), or a title ("President X")
+    if head.i + 1 < len(doc) and doc[head.i + 1].pos_ == "PROPN" and head.text[:1].isupper():
+        return None  # a capitalised title before a name: "Iraqi Prime Minister Mustafa al-Kadhimi"
     start, sector = agent_phrase(doc, head, registry)
     if sector is None:
         return None
@@ -512,14 +514,21 @@ def source_candidates(doc: Doc, registry: Registry, chosen: list[_Candidate]) ->
             if child.dep_ in ("amod", "prep") and child.lower_ in ("close", "familiar", "in", "with", "near"):
                 end = max(end, child.right_edge.i + 1)
         span = trim_span(doc[start:end])
-        if any(index in taken for index in range(span.start, span.end)):
+        if any(index in taken for index in range(span.start, span.end)) or not single_line_phrase(span):
             span = trim_span(doc[start:token.i + 1])
+        if not single_line_phrase(span):
+            span = doc[token.i:token.i + 1]
         mention = ActorMention(
             start=span.start_char, end=span.end_char, text=span.text, actor_id=f"local:{slugify(span.text)}",
             name=span.text, type="unknown", country=modifier_country(span, registry), how="ner",
             confidence=0.5, head=token.i,
         )
         yield _Candidate(span.start, span.end, mention)
+
+
+def single_line_phrase(span: Span) -> bool:
+    """No line break and no sentence punctuation inside: "Deal?\n\nSources" is not one phrase."""
+    return "\n" not in span.text and not any(token.is_punct and token.text not in "-'’" for token in span)
 
 
 # ============================================================ functions other stages call
