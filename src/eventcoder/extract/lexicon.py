@@ -86,6 +86,8 @@ class Lexicon:
         self._overrides: dict[tuple[str, str, str], list[LexiconEntry]] = defaultdict(list)
         self._derived: dict[tuple[str, str, str], list[LexiconEntry]] = defaultdict(list)
         self._particles: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._curated_particles: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._blocked_particles: dict[tuple[str, str], set[str]] = defaultdict(set)
 
     # ------------------------------------------------------------ loading ---
 
@@ -120,6 +122,9 @@ class Lexicon:
             target[(entry.lemma, entry.pos, entry.particle)].append(entry)
             if entry.particle:
                 self._particles[(entry.lemma, entry.pos)].add(entry.particle)
+            if entry.particle and source == "override":
+                kind = self._curated_particles if entry.sense is not None else self._blocked_particles
+                kind[(entry.lemma, entry.pos)].add(entry.particle)
 
     def _entry(self, row: dict[str, str], source: str, where: str) -> LexiconEntry:
         try:
@@ -226,17 +231,11 @@ class Lexicon:
     def curated_particles(self, lemma: str, pos: str) -> frozenset[str]:
         """Particle keys with a curated sense: a cue word there is part of the event's name
         ("lift *sanctions*", "violate the *ceasefire*"), not an event of its own."""
-        lemma = lemma.lower()
-        return frozenset(particle for (key_lemma, key_pos, particle), entries in self._overrides.items()
-                         if key_lemma == lemma and key_pos == pos and particle
-                         and any(entry.sense is not None for entry in entries))
+        return frozenset(self._curated_particles.get((lemma.lower(), pos), ()))
 
     def blocked_particles(self, lemma: str, pos: str) -> frozenset[str]:
         """Particle keys curated as "not an event" ("decline *to comment*")."""
-        lemma = lemma.lower()
-        return frozenset(particle for (key_lemma, key_pos, particle), entries in self._overrides.items()
-                         if key_lemma == lemma and key_pos == pos and particle
-                         and any(entry.sense is None for entry in entries))
+        return frozenset(self._blocked_particles.get((lemma.lower(), pos), ()))
 
     def defers_to_complement(self, lemma: str, pos: str) -> bool:
         """True for words such as "decision" whose governed verb carries the event."""
