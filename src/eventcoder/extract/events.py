@@ -214,7 +214,7 @@ def _host(token: Token, by_token: dict[int, EventMention]) -> EventMention | Non
         return None
     node = token
     for _ in range(4):
-        if node.head is node:
+        if node.head.i == node.i:
             return None
         node = node.head
         if node.i in by_token and node.i != token.i:

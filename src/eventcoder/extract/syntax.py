@@ -56,7 +56,7 @@ def is_passive(token: Token) -> bool:
 
 def clause_verb(token: Token) -> Token:
     """The verb a token's clause hangs on (the token itself for verbs)."""
-    while token.pos_ not in ("VERB", "AUX") and token.dep_ not in ("ROOT",) and token.head is not token:
+    while token.pos_ not in ("VERB", "AUX") and token.dep_ not in ("ROOT",) and token.head.i != token.i:
         token = token.head
     return token
 
@@ -143,7 +143,7 @@ def preposition_objects(token: Token, *preps: str) -> list[Token]:
 def ancestors_within(token: Token, sentence: Span) -> Iterator[tuple[Token, Token]]:
     """(ancestor, the child of it on the path) pairs up to the sentence root."""
     child = token
-    while child.head is not child and sentence.start <= child.head.i < sentence.end:
+    while child.head.i != child.i and sentence.start <= child.head.i < sentence.end:
         yield child.head, child
         child = child.head
 
