@@ -166,14 +166,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_server(db_path: Path) -> Iterator[str]:
+def local_server(db_path: Path, *, cache_size: int = 256) -> Iterator[str]:
     """The API over ``db_path`` on a free 127.0.0.1 port, in a thread, for the duration."""
     import uvicorn
 
     from eventcoder.serve.app import create_app
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db_path), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(db_path, cache_size=cache_size)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -266,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     target.add_argument("--db", type=Path, help="store file: start a server on a free local port")
     target.add_argument("--make-store", type=Path, help="write a synthetic store of --events events and stop")
     parser.add_argument("--events", type=int, default=100_000, help="events in the synthetic store")
+    parser.add_argument("--cache-size", type=int, default=256, help="with --db: the server's answer cache (0: off)")
     parser.add_argument("--seconds", type=float, default=10.0, help=f"run length (max {MAX_SECONDS})")
     parser.add_argument("--threads", type=int, default=8, help=f"concurrent clients (max {MAX_THREADS})")
     args = parser.parse_args(argv)
@@ -274,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write("\n")
         return 0
     if args.db:
-        with local_server(args.db) as url:
+        with local_server(args.db, cache_size=args.cache_size) as url:
             report = run_load(url, seconds=args.seconds, threads=args.threads)
     else:
         report = run_load(args.url, seconds=args.seconds, threads=args.threads)

@@ -339,3 +339,13 @@ def test_serve_binds_to_localhost_by_default() -> None:
     from eventcoder.serve import serve
 
     assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
+
+
+def test_repeated_aggregates_come_from_the_cache(client: TestClient) -> None:
+    cache = client.app.state.backend.cache  # type: ignore[attr-defined]
+    first = get_json(client, "/api/timeline", {"bucket": "year", "type": "AGREE"})
+    hits = cache.hits
+    assert get_json(client, "/api/timeline", {"bucket": "year", "type": "AGREE"}) == first
+    assert cache.hits == hits + 1
+    get_json(client, "/api/timeline", {"bucket": "year", "type": "AID"})
+    assert cache.hits == hits + 1

@@ -52,15 +52,16 @@ Modality = Literal[
 
 
 def create_app(db_path: str | Path, settings: Settings | None = None, *, snapshot: bool = False,
-               refresh_s: float = 5.0) -> FastAPI:
+               refresh_s: float = 5.0, cache_size: int = 256) -> FastAPI:
     """The API and dashboard over the store at ``db_path``, opened read-only.
 
     With ``snapshot`` the app reads a private copy of the file, refreshed (at
     most every ``refresh_s`` seconds) once the file changed and no writer holds
     it, so that ``eventcoder ingest`` can write the same file while it serves.
+    ``cache_size`` answers of listings and aggregates are kept (0: none).
     """
     settings = settings or Settings.from_env()
-    backend = Backend(Path(db_path), snapshot=snapshot, refresh_s=refresh_s)
+    backend = Backend(Path(db_path), snapshot=snapshot, refresh_s=refresh_s, cache_size=cache_size)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -10,6 +10,8 @@ store errors into HTTP ones.
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -66,10 +68,11 @@ class QueryParams:
 class Backend:
     """Read-only access to one store file for the API (directly, or through a refreshed snapshot)."""
 
-    def __init__(self, path: Path, *, snapshot: bool = False, refresh_s: float = 5.0) -> None:
+    def __init__(self, path: Path, *, snapshot: bool = False, refresh_s: float = 5.0, cache_size: int = 256) -> None:
         if not path.is_file():
             raise StoreError("no store at this path", where=str(path), hint="run `eventcoder ingest ... --db FILE`")
         self.path = path
+        self.cache = AnswerCache(cache_size)
         self.source: DirectSource | SnapshotSource = (
             SnapshotSource(path, refresh_s=refresh_s) if snapshot else DirectSource(path)
         )
@@ -78,8 +81,17 @@ class Backend:
         self.source.close()
 
     def _call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``function(store, ...)`` as JSON values, from the cache when this store version answered it before."""
         with self.source.lease() as store:
-            return jsonable(function(store, *args, **kwargs))
+            key = (store.path, function.__qualname__, repr(args), repr(sorted(kwargs.items())))
+            cacheable = function in _CACHEABLE and int(kwargs.get("limit") or 0) <= _CACHE_MAX_LIMIT
+            found = self.cache.get(key) if cacheable else None
+            if found is not None:
+                return found
+            value = jsonable(function(store, *args, **kwargs))
+            if cacheable:
+                self.cache.put(key, value)
+            return value
 
     # -- endpoints -------------------------------------------------------------
 
@@ -89,8 +101,7 @@ class Backend:
 
     def summary(self) -> dict[str, Any]:
         raw = self._call(query.summary)
-        raw["by_modality"] = {name: 0 for name in MODALITIES} | dict(raw.get("by_modality") or {})
-        return dict(raw)
+        return {**raw, "by_modality": {name: 0 for name in MODALITIES} | dict(raw.get("by_modality") or {})}
 
     def events(self, params: QueryParams, *, limit: int, cursor: str | None, merged: bool) -> dict[str, Any]:
         page = self._paged(query.query_events, params.to_filter(), limit=limit, cursor=cursor, merged=merged)
@@ -142,6 +153,46 @@ class Backend:
                 raise BadCursorError(error.message, hint=error.hint) from None
             raise
         return {"items": list(raw["items"]), "next_cursor": raw["next_cursor"], "total": raw["total"]}
+
+
+# ---------------------------------------------------------------- cache
+
+#: Listings and aggregates the dashboard asks again and again; one-id lookups are cheap and not cached.
+_CACHEABLE = frozenset({
+    query.summary, query.query_events, query.list_actors, query.list_documents, query.list_stories,
+    query.timeline, query.network, query.places,
+})
+_CACHE_MAX_LIMIT = 100  # bigger pages are not kept (memory)
+
+
+class AnswerCache:
+    """A small thread-safe LRU of answers. Correct because a store version never changes under the API:
+    the file is open read-only (no writer can open it) or is a private snapshot; keys include the file."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._items: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self.hits += 1
+                self._items.move_to_end(key)
+                return self._items[key]
+            self.misses += 1
+            return None
+
+    def put(self, key: tuple[str, ...], value: Any) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 # ---------------------------------------------------------------- shaping
