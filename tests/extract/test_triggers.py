@@ -261,3 +261,15 @@ def test_declining_to_comment_is_not_a_rejection(nlp: Language) -> None:
 )
 def test_noun_uses_that_name_no_event(nlp: Language, text: str) -> None:
     assert {t.lemma for t in triggers(nlp, text)} <= {"restore"}
+
+
+def test_prisoner_exchange_and_ended_agreements(nlp: Language) -> None:
+    found = by_text(triggers(nlp, "Kyiv and Moscow swapped 90 prisoners, and Niger revoked a defence pact with Paris."))
+    assert found["swapped"].sense.type == "RETREAT"
+    assert found["revoked"].sense.type == "SANCTION" and "pact" not in found
+
+
+def test_temporal_prepositions_do_not_govern(nlp: Language) -> None:
+    found = by_text(triggers(nlp, "The UN called for talks after clashes in the north."))
+    assert found["talks"].extra["governor"] == str(found["called"].token)
+    assert "governor" not in found["clashes"].extra

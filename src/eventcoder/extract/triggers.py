@@ -6,8 +6,9 @@ off the parse, most specific first:
 
 1. a cue word: the verb's particle (``prt``: "hand *over*"), its direct object's lemma
    ("lift *sanctions*"), its prepositions ("call *for*"), its infinitive complement
-   ("decline *to comment*"); a noun's compound or adjective modifiers ("*drone* attack",
-   "*hunger* strike"). A cue curated as "not an event" means no trigger;
+   ("decline *to comment*"), its prepositional objects ("put on *alert*"); a noun's
+   compound or adjective modifiers ("*drone* attack", "*hunger* strike"). A cue curated
+   as "not an event" means no trigger;
 2. an object class: ``@obj:person`` / ``@obj:place`` from the object's entity label, then
    ``@dobj`` for any direct object; ``@support:<verb>`` then ``@support`` for a noun
    governed by a support verb ("*went on* strike" is a protest, "*launched* strikes" are not);
@@ -145,6 +146,8 @@ def _verb_cues(token: Token, lexicon: Lexicon) -> list[str]:
     cues += [form for obj in objects for form in (obj.lemma_.lower(), obj.lower_)]  # derived rows keep plurals
     cues += [child.lemma_.lower() for child in token.children if child.dep_ in ("prep", "agent", "dative")]
     cues += [child.lemma_.lower() for child in token.children if child.dep_ == "xcomp"]  # "decline to comment"
+    cues += [obj.lemma_.lower() for prep in token.children if prep.dep_ == "prep"
+             for obj in prep.children if obj.dep_ == "pobj"]  # "put on *alert*"
     cues += [cue for cue in (_object_class(obj, lexicon) for obj in objects) if cue]
     if objects:
         cues.append("@dobj")
@@ -298,8 +301,9 @@ def _mark_governors(found: dict[int, _Candidate]) -> None:
     """Record the trigger that takes each trigger as an argument or complement.
 
     Coordination and adverbial clauses are not government: "raided ... and arrested" are
-    siblings. A supported noun is governed through its support verb ("threatened to impose
-    sanctions").
+    siblings. Through a preposition only when the preposition belongs to the governing
+    word ("called *for* talks", "the release *of*"), not for time or place ("after clashes").
+    A supported noun is governed through its support verb ("threatened to impose sanctions").
     """
     for candidate in found.values():
         token = candidate.token
@@ -309,10 +313,15 @@ def _mark_governors(found: dict[int, _Candidate]) -> None:
         if token.dep_ in SIBLING_DEPS:
             continue
         head = token.head
-        if head.dep_ == "prep" or head.pos_ == "ADP":
-            head = head.head
-        if head.i != candidate.token.i and head.i in found:
-            candidate.extra["governor"] = str(head.i)
+        preposition = head if head.dep_ == "prep" or head.pos_ == "ADP" else None
+        if preposition is not None:
+            head = preposition.head
+        governor = found.get(head.i)
+        if governor is None or head.i == candidate.token.i:
+            continue
+        if preposition is not None and preposition.lemma_.lower() not in ("of", governor.cue):
+            continue
+        candidate.extra["governor"] = str(head.i)
 
 
 def _to_trigger(doc: Doc, candidate: _Candidate) -> Trigger:
