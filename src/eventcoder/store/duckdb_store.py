@@ -147,15 +147,32 @@ class DuckDBStore:
         return AddStats(len(fresh), len(batch) - len(fresh), len(reports), merged)
 
     def _stored_ids(self, doc_ids: list[str]) -> set[str]:
-        found = self._con.execute("SELECT id FROM documents WHERE id IN (SELECT unnest(?))", [doc_ids]).fetchall()
+        # An IN list of parameters is answered from the primary-key index; unnest(?) would scan.
+        found = self._con.execute(f"SELECT id FROM documents WHERE id IN {placeholders(len(doc_ids))}",
+                                  doc_ids).fetchall()
         return {row[0] for row in found}
 
     def _insert_actors(self, documents: list[DocumentRows]) -> None:
+        """New actors (first record seen wins; bare event references become ``unknown`` actors) and event counts."""
         first_seen: dict[str, Row] = {}
         for rows in documents:
             for actor in rows.actors:
                 first_seen.setdefault(actor["id"], actor)
+        taking_part: dict[str, int] = {}
+        for rows in documents:
+            for event in rows.events:
+                for side in {event["actor_id"], event["recipient_id"]} - {None}:
+                    taking_part[side] = taking_part.get(side, 0) + 1
+                    first_seen.setdefault(side, _bare_actor(event, side))
         self._insert("actors", list(first_seen.values()), on_conflict="ON CONFLICT DO NOTHING")
+        if taking_part:
+            counts = pa.table({"id": list(taking_part), "n": list(taking_part.values())})
+            self._con.register("incoming_counts", counts)
+            try:
+                self._con.execute("UPDATE actors SET n_events = coalesce(actors.n_events, 0) + c.n "
+                                  "FROM incoming_counts AS c WHERE actors.id = c.id")
+            finally:
+                self._con.unregister("incoming_counts")
 
     def _upsert_stories(self, stories: list[Story]) -> None:
         self._insert("stories", [story.row() for story in stories], verb="INSERT OR REPLACE")
@@ -270,6 +287,17 @@ class _Reading:
         self._cursor.close()
         if isinstance(exc, duckdb.Error):
             raise StoreError(f"read failed: {_first_line(exc)}", where=self._path) from exc
+
+
+def placeholders(count: int) -> str:
+    """``(?, ?, ...)`` for an IN list of ``count`` parameters (``(NULL)`` when empty)."""
+    return "(" + ", ".join("?" * count) + ")" if count else "(NULL)"
+
+
+def _bare_actor(event: Row, actor_id: str) -> Row:
+    name = event["actor_name"] if event["actor_id"] == actor_id else event["recipient_name"]
+    return {"id": actor_id, "name": name, "type": "unknown", "country": None, "code": None, "member_of": [],
+            "roles": "[]"}
 
 
 def _first_line(error: BaseException) -> str:

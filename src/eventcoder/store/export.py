@@ -69,7 +69,7 @@ def export_events(store: DuckDBStore, path: str | Path, fmt: str, flt: EventFilt
                   merged: bool = False) -> int:
     """Write events matching ``flt`` (every report, or with ``merged`` one row per story); return rows written."""
     fmt = _format(fmt)
-    where, params = _where(flt)
+    where, params = _where(flt, store)
     if merged:
         sql = f"""WITH matched AS (SELECT DISTINCT e.story_id FROM events AS e WHERE {where})
             SELECT {_select_list(_EVENT_COLUMNS + _STORY_COLUMNS, fmt)}
@@ -84,22 +84,14 @@ def export_events(store: DuckDBStore, path: str | Path, fmt: str, flt: EventFilt
     return _write(store, sql, params, Path(path), fmt)
 
 
-_ACTOR_SQL = """
-WITH counts AS (
-    SELECT id, count(*) AS n_events FROM (
-        SELECT actor_id AS id FROM events WHERE actor_id IS NOT NULL
-        UNION ALL SELECT recipient_id FROM events WHERE recipient_id IS NOT NULL
-    ) GROUP BY id
-)
-SELECT {columns}, coalesce(c.n_events, 0) AS n_events
-FROM actors AS a LEFT JOIN counts AS c ON c.id = a.id ORDER BY a.id
-"""
+_ACTOR_SQL = "SELECT {columns} FROM actors AS a ORDER BY a.id"
 
 
 def export_actors(store: DuckDBStore, path: str | Path, fmt: str) -> int:
     """Write every actor with its affiliations, roles (JSON text) and event count; return rows written."""
     fmt = _format(fmt)
-    columns = _select_list(("a.id", "a.name", "a.type", "a.country", "a.code", "a.member_of", "a.roles"), fmt)
+    columns = _select_list(
+        ("a.id", "a.name", "a.type", "a.country", "a.code", "a.member_of", "a.roles", "a.n_events"), fmt)
     decode: dict[str, Callable[[Any], Any]] = {"roles": json.loads} if fmt == "jsonl" else {}
     return _write(store, _ACTOR_SQL.format(columns=columns), [], Path(path), fmt, decode=decode)
 

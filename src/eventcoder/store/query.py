@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import QueryError
 from ..model import MODALITIES
-from .duckdb_store import DuckDBStore
+from .duckdb_store import DuckDBStore, placeholders
 from .rows import date_bounds
 
 PLOVER_TYPES: tuple[str, ...] = (
@@ -25,7 +25,9 @@ PLOVER_TYPES: tuple[str, ...] = (
 BUCKETS: tuple[str, ...] = ("day", "week", "month", "year")
 MAX_LIMIT = 10_000
 MAX_TEXT_PARAM = 500
-#: Sort key for events and stories without a date: after every dated one, newest first.
+#: An actor name matching more actors than this is filtered by name instead of by ids.
+MAX_ACTOR_IDS = 1_000
+#: Sort key for documents without a publication date: after every dated one, newest first.
 _NO_DATE = "DATE '0001-01-01'"
 _DEFAULT_WINDOW = 300
 
@@ -62,9 +64,9 @@ class Page:
 # -- filters -------------------------------------------------------------------
 
 
-def _like(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _contains(column: str) -> str:
+    """Case-insensitive substring test (faster than ILIKE and free of LIKE wildcards); bind the lowered value."""
+    return f"contains(lower({column}), ?)"
 
 
 def _text_param(name: str, value: str) -> str:
@@ -95,12 +97,28 @@ def _choice(name: str, value: str, choices: tuple[str, ...], *, upper: bool = Fa
     return normal
 
 
-def _actor_clause(column: str, value: str, params: list[Any]) -> str:
-    params.extend([value, _like(value)])
-    return f"(e.{column}_id = ? OR e.{column}_name ILIKE ? ESCAPE '\\')"
+def _matching_actor_ids(store: DuckDBStore, value: str) -> list[str] | None:
+    """Ids of the actors whose id is ``value`` or whose name contains it; None when too many to list."""
+    rows = _fetch(store, f"SELECT id FROM actors WHERE id = ? OR {_contains('name')} ORDER BY id LIMIT ?",
+                  [value, value.lower(), MAX_ACTOR_IDS + 1])
+    return None if len(rows) > MAX_ACTOR_IDS else [row["id"] for row in rows]
 
 
-def _where(flt: EventFilter | None) -> tuple[str, list[Any]]:
+def _actor_clause(store: DuckDBStore, sides: list[str], value: str, params: list[Any]) -> str:
+    """Events whose actor (or recipient) is the actor ``value`` names: resolved to ids through ``actors``."""
+    ids = _matching_actor_ids(store, value)
+    clauses = []
+    for side in sides:
+        if ids is None:
+            clauses.append(f"(e.{side}_id = ? OR {_contains(f'e.{side}_name')})")
+            params.extend([value, value.lower()])
+        elif ids:
+            clauses.append(f"e.{side}_id IN {placeholders(len(ids))}")
+            params.extend(ids)
+    return "(" + " OR ".join(clauses) + ")" if clauses else "FALSE"
+
+
+def _where(flt: EventFilter | None, store: DuckDBStore) -> tuple[str, list[Any]]:
     """SQL condition on alias ``e`` (events) and its parameters."""
     clauses: list[str] = ["TRUE"]
     params: list[Any] = []
@@ -112,12 +130,11 @@ def _where(flt: EventFilter | None) -> tuple[str, list[Any]]:
     if flt.actor:
         actor = _text_param("actor", flt.actor)
         role = _choice("role", flt.role, ("actor", "recipient")) if flt.role else None
-        sides = [role] if role else ["actor", "recipient"]
-        clauses.append("(" + " OR ".join(_actor_clause(side, actor, params) for side in sides) + ")")
+        clauses.append(_actor_clause(store, [role] if role else ["actor", "recipient"], actor, params))
     elif flt.role:
         _choice("role", flt.role, ("actor", "recipient"))
     if flt.recipient:
-        clauses.append(_actor_clause("recipient", _text_param("recipient", flt.recipient), params))
+        clauses.append(_actor_clause(store, ["recipient"], _text_param("recipient", flt.recipient), params))
     if flt.since is not None:
         clauses.append("e.date_end >= ?")
         params.append(_day("since", flt.since, upper=False))
@@ -131,11 +148,11 @@ def _where(flt: EventFilter | None) -> tuple[str, list[Any]]:
         clauses.append("e.location_country = ?")
         params.append(_text_param("country", flt.country).upper())
     if flt.place:
-        clauses.append("(e.location_name ILIKE ? ESCAPE '\\' OR e.location_admin1 ILIKE ? ESCAPE '\\')")
-        params.extend([_like(_text_param("place", flt.place))] * 2)
+        clauses.append(f"({_contains('e.location_name')} OR {_contains('e.location_admin1')})")
+        params.extend([_text_param("place", flt.place).lower()] * 2)
     if flt.text:
-        clauses.append("e.evidence_text ILIKE ? ESCAPE '\\'")
-        params.append(_like(_text_param("text", flt.text)))
+        clauses.append(_contains("e.evidence_text"))
+        params.append(_text_param("text", flt.text).lower())
     for column in ("document_id", "story_id"):
         value = getattr(flt, column)
         if value:
@@ -182,24 +199,47 @@ def _decode_cursor(kind: str, cursor: str, arity: int) -> list[Any]:
     return decoded[1:]
 
 
+def _date_order(alias: str) -> str:
+    """Newest first, undated last; plain columns so DuckDB's top-N can skip row groups by their zone maps."""
+    return f"{alias}.date_start DESC NULLS LAST, {alias}.id DESC"
+
+
 def _date_cursor(kind: str, cursor: str | None, alias: str) -> tuple[str, list[Any]]:
-    """Keyset condition for (sort date, id) descending."""
+    """Keyset condition: rows after (date_start, id) in ``_date_order``."""
     if cursor is None:
         return "TRUE", []
     day, last_id = _decode_cursor(kind, cursor, 2)
-    if not isinstance(last_id, str):
+    if not isinstance(last_id, str) or not (day is None or isinstance(day, str)):
         raise QueryError("invalid cursor")
-    sort_day = _day("cursor", day, upper=False) if isinstance(day, str) else None
-    if sort_day is None:
-        raise QueryError("invalid cursor")
-    key = f"coalesce({alias}.date_start, {_NO_DATE})"
-    return f"({key} < ? OR ({key} = ? AND {alias}.id < ?))", [sort_day, sort_day, last_id]
+    if day is None:
+        return f"({alias}.date_start IS NULL AND {alias}.id < ?)", [last_id]
+    sort_day = _day("cursor", day, upper=False)
+    return (
+        f"({alias}.date_start < ? OR ({alias}.date_start = ? AND {alias}.id < ?) OR {alias}.date_start IS NULL)",
+        [sort_day, sort_day, last_id],
+    )
+
+
+def _next_date_cursor(kind: str, rows: list[dict[str, Any]], limit: int) -> str | None:
+    if len(rows) <= limit:
+        return None
+    last = rows[limit - 1]
+    return _encode_cursor(kind, _iso(last["date_start"]), last["id"])
+
+
+def _rows_by_id(store: DuckDBStore, table: str, ids: list[str]) -> list[dict[str, Any]]:
+    """Full rows for ids, in the order given (an IN list of parameters uses the primary-key index)."""
+    if not ids:
+        return []
+    found = {row["id"]: row for row in _fetch(store, f"SELECT * FROM {table} WHERE id IN {placeholders(len(ids))}",
+                                                   list(ids))}
+    return [found[row_id] for row_id in ids if row_id in found]
 
 
 # -- plumbing -------------------------------------------------------------------
 
 
-def _fetch(store: DuckDBStore, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+def _fetch(store: DuckDBStore, sql: str, params: list[Any] | dict[str, Any]) -> list[dict[str, Any]]:
     with store.reading() as cursor:
         result = cursor.execute(sql, params)
         names = [column[0] for column in result.description or []]
@@ -223,8 +263,9 @@ def _ref(ref_id: Any, name: Any) -> dict[str, Any] | None:
 def _documents_by_id(store: DuckDBStore, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
     if not doc_ids:
         return {}
-    rows = _fetch(store, "SELECT id, title, source, url, published FROM documents WHERE id IN (SELECT unnest(?))",
-                  [sorted(set(doc_ids))])
+    wanted = sorted(set(doc_ids))
+    rows = _fetch(store, f"SELECT id, title, source, url, published FROM documents WHERE id IN "
+                         f"{placeholders(len(wanted))}", wanted)
     return {row["id"]: row for row in rows}
 
 
@@ -269,21 +310,17 @@ def query_events(store: DuckDBStore, flt: EventFilter | None = None, *, limit: i
     if merged:
         return _merged_events(store, flt, limit=limit, cursor=cursor)
     limit = _limit(limit)
-    where, params = _where(flt)
+    where, params = _where(flt, store)
     keyset, key_params = _date_cursor("events", cursor, "e")
-    rows = _fetch(
+    # Sort only the keys, then read the page's full rows by id: top-N over every column is far slower.
+    keys = _fetch(
         store,
-        f"""SELECT e.* FROM events AS e WHERE {where} AND {keyset}
-            ORDER BY coalesce(e.date_start, {_NO_DATE}) DESC, e.id DESC LIMIT ?""",
+        f"SELECT e.id, e.date_start FROM events AS e WHERE {where} AND {keyset} ORDER BY {_date_order('e')} LIMIT ?",
         [*params, *key_params, limit + 1],
     )
     total = _scalar(store, f"SELECT count(*) FROM events AS e WHERE {where}", params)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = _encode_cursor("events", _iso(last["date_start"] or date.min), last["id"])
-    return Page(_event_items(store, rows), next_cursor, int(total or 0))
+    rows = _rows_by_id(store, "events", [key["id"] for key in keys[:limit]])
+    return Page(_event_items(store, rows), _next_date_cursor("events", keys, limit), int(total or 0))
 
 
 def get_event(store: DuckDBStore, event_id: str, *, window: int = _DEFAULT_WINDOW) -> dict[str, Any] | None:
@@ -327,21 +364,17 @@ def _text_window(text: str, event: dict[str, Any], margin: int) -> dict[str, Any
 def _story_rows(store: DuckDBStore, flt: EventFilter | None, limit: int, cursor: str | None,
                 kind: str) -> tuple[list[dict[str, Any]], str | None, int]:
     limit = _limit(limit)
-    where, params = _where(flt)
+    where, params = _where(flt, store)
     members = "TRUE" if where == "TRUE" else f"s.id IN (SELECT e.story_id FROM events AS e WHERE {where})"
     keyset, key_params = _date_cursor(kind, cursor, "s")
-    rows = _fetch(
+    keys = _fetch(
         store,
-        f"""SELECT s.* FROM stories AS s WHERE {members} AND {keyset}
-            ORDER BY coalesce(s.date_start, {_NO_DATE}) DESC, s.id DESC LIMIT ?""",
+        f"SELECT s.id, s.date_start FROM stories AS s WHERE {members} AND {keyset} ORDER BY {_date_order('s')} LIMIT ?",
         [*params, *key_params, limit + 1],
     )
     total = _scalar(store, f"SELECT count(*) FROM stories AS s WHERE {members}", params)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = _encode_cursor(kind, _iso(rows[-1]["date_start"] or date.min), rows[-1]["id"])
-    return rows, next_cursor, int(total or 0)
+    rows = _rows_by_id(store, "stories", [key["id"] for key in keys[:limit]])
+    return rows, _next_date_cursor(kind, keys, limit), int(total or 0)
 
 
 def _story_dict(row: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
@@ -361,8 +394,7 @@ def _actor_names(store: DuckDBStore, ids: list[str | None]) -> dict[str, str]:
     wanted = sorted({actor_id for actor_id in ids if actor_id})
     if not wanted:
         return {}
-    rows = _fetch(store, "SELECT id, name FROM actors WHERE id IN (SELECT unnest(?))", [wanted])
-    return {row["id"]: row["name"] for row in rows}
+    return {row["id"]: row["name"] for row in _rows_by_id(store, "actors", wanted)}
 
 
 def _story_dicts(store: DuckDBStore, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -380,7 +412,7 @@ def list_stories(store: DuckDBStore, flt: EventFilter | None = None, *, limit: i
 def _merged_events(store: DuckDBStore, flt: EventFilter | None, *, limit: int, cursor: str | None) -> Page:
     rows, next_cursor, total = _story_rows(store, flt, limit, cursor, "merged")
     stories = _story_dicts(store, rows)
-    events = _fetch(store, "SELECT * FROM events WHERE id IN (SELECT unnest(?))", [[s["event_id"] for s in stories]])
+    events = _rows_by_id(store, "events", [story["event_id"] for story in stories])
     by_id = {event["id"]: event for event in _event_items(store, events)}
     items = []
     for story in stories:
@@ -396,13 +428,14 @@ def _story_of(store: DuckDBStore, story_id: str | None) -> dict[str, Any] | None
     if not rows:
         return None
     story = _story_dicts(store, rows)[0]
-    story["reports"] = _fetch(
-        store,
-        """SELECT e.id AS event_id, e.document_id, d.title, d.source, d.url, d.published
-           FROM events AS e LEFT JOIN documents AS d ON d.id = e.document_id
-           WHERE e.story_id = ? ORDER BY d.published_date NULLS LAST, e.id""",
-        [story_id],
-    )
+    members = _fetch(store, "SELECT id, document_id FROM events WHERE story_id = ? ORDER BY id", [story_id])
+    documents = _documents_by_id(store, [member["document_id"] for member in members])
+    reports = [
+        {"event_id": member["id"], **{k: v for k, v in documents.get(member["document_id"], {}).items() if k != "id"},
+         "document_id": member["document_id"]}
+        for member in members
+    ]
+    story["reports"] = sorted(reports, key=lambda report: (report.get("published") or "9999", report["event_id"]))
     return story
 
 
@@ -418,11 +451,11 @@ def list_documents(store: DuckDBStore, *, q: str | None = None, source: str | No
     limit = _limit(limit)
     clauses, params = ["TRUE"], []
     if q:
-        clauses.append("title ILIKE ? ESCAPE '\\'")
-        params.append(_like(_text_param("q", q)))
+        clauses.append(_contains("title"))
+        params.append(_text_param("q", q).lower())
     if source:
-        clauses.append("source ILIKE ? ESCAPE '\\'")
-        params.append(_like(_text_param("source", source)))
+        clauses.append(_contains("source"))
+        params.append(_text_param("source", source).lower())
     where = " AND ".join(clauses)
     keyset, key_params = "TRUE", []
     key = f"coalesce(published_date, {_NO_DATE})"
@@ -487,18 +520,7 @@ def _actor_dict(row: dict[str, Any]) -> dict[str, Any]:
 def _actors_by_id(store: DuckDBStore, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
-    rows = _fetch(store, "SELECT * FROM actors WHERE id IN (SELECT unnest(?)) ORDER BY id", [ids])
-    return {row["id"]: _actor_dict(row) for row in rows}
-
-
-_ACTOR_COUNTS = """
-WITH counts AS (
-    SELECT id, count(*) AS n_events FROM (
-        SELECT actor_id AS id FROM events WHERE actor_id IS NOT NULL
-        UNION ALL SELECT recipient_id FROM events WHERE recipient_id IS NOT NULL
-    ) GROUP BY id
-)
-"""
+    return {row["id"]: _actor_dict(row) for row in _rows_by_id(store, "actors", sorted(set(ids)))}
 
 
 def list_actors(store: DuckDBStore, q: str | None = None, *, limit: int = 50, cursor: str | None = None) -> Page:
@@ -507,19 +529,17 @@ def list_actors(store: DuckDBStore, q: str | None = None, *, limit: int = 50, cu
     where, params = "TRUE", []
     if q:
         value = _text_param("q", q)
-        where, params = "(a.id = ? OR a.name ILIKE ? ESCAPE '\\')", [value, _like(value)]
+        where, params = f"(a.id = ? OR {_contains('a.name')})", [value, value.lower()]
     keyset, key_params = "TRUE", []
     if cursor is not None:
         count, last_id = _decode_cursor("actors", cursor, 2)
         if not isinstance(count, int) or not isinstance(last_id, str):
             raise QueryError("invalid cursor")
-        keyset = "(coalesce(c.n_events, 0) < ? OR (coalesce(c.n_events, 0) = ? AND a.id > ?))"
+        keyset = "(a.n_events < ? OR (a.n_events = ? AND a.id > ?))"
         key_params = [count, count, last_id]
     rows = _fetch(
         store,
-        f"""{_ACTOR_COUNTS}
-        SELECT a.*, coalesce(c.n_events, 0) AS n_events FROM actors AS a LEFT JOIN counts AS c ON c.id = a.id
-        WHERE {where} AND {keyset} ORDER BY n_events DESC, a.id ASC LIMIT ?""",
+        f"SELECT a.* FROM actors AS a WHERE {where} AND {keyset} ORDER BY a.n_events DESC, a.id ASC LIMIT ?",
         [*params, *key_params, limit + 1],
     )
     total = int(_scalar(store, f"SELECT count(*) FROM actors AS a WHERE {where}", params) or 0)
@@ -530,44 +550,50 @@ def list_actors(store: DuckDBStore, q: str | None = None, *, limit: int = 50, cu
     return Page([_actor_dict(row) for row in rows], next_cursor, total)
 
 
+# One scan of the actor's events feeds every figure of ``get_actor``.
+_ACTOR_PROFILE = """
+WITH mine AS MATERIALIZED (
+    SELECT type, actor_id, actor_name, recipient_id, recipient_name, goldstein, document_id, date_start, date_end
+    FROM events WHERE actor_id = $id OR recipient_id = $id
+),
+partners AS (
+    SELECT partner AS id, any_value(partner_name) AS name, count(*) AS events,
+           count(*) FILTER (WHERE outgoing) AS as_actor, round(avg(goldstein), 3) AS mean_goldstein
+    FROM (
+        SELECT recipient_id AS partner, recipient_name AS partner_name, true AS outgoing, goldstein
+        FROM mine WHERE actor_id = $id AND recipient_id IS NOT NULL AND recipient_id <> $id
+        UNION ALL
+        SELECT actor_id, actor_name, false, goldstein FROM mine
+        WHERE recipient_id = $id AND actor_id IS NOT NULL AND actor_id <> $id
+    ) GROUP BY partner ORDER BY events DESC, partner LIMIT $top
+),
+types AS (SELECT type, count(*) AS n FROM mine GROUP BY type)
+SELECT
+    (SELECT {'as_actor': count(*) FILTER (WHERE actor_id = $id),
+             'as_recipient': count(*) FILTER (WHERE recipient_id = $id),
+             'documents': count(DISTINCT document_id), 'first_date': min(date_start), 'last_date': max(date_end)}
+     FROM mine) AS counts,
+    (SELECT list({'type': type, 'n': n} ORDER BY n DESC, type) FROM types) AS by_type,
+    (SELECT list({'id': id, 'name': name, 'events': events, 'as_actor': as_actor, 'mean_goldstein': mean_goldstein}
+                 ORDER BY events DESC, id) FROM partners) AS partners
+"""
+
+
 def get_actor(store: DuckDBStore, actor_id: str, *, top: int = 10) -> dict[str, Any] | None:
-    """One actor with its affiliations, roles, event counts by side and type, and top partners."""
+    """One actor with its affiliations, members, roles, event counts by side and type, and top partners."""
     found = _actors_by_id(store, [_text_param("actor_id", actor_id)])
     if actor_id not in found:
         return None
     actor = found[actor_id]
-    counts = _fetch(
-        store,
-        """SELECT count(*) FILTER (WHERE actor_id = ?) AS as_actor,
-                  count(*) FILTER (WHERE recipient_id = ?) AS as_recipient,
-                  count(DISTINCT document_id) AS documents,
-                  min(date_start) AS first_date, max(date_end) AS last_date
-           FROM events WHERE actor_id = ? OR recipient_id = ?""",
-        [actor_id] * 4,
-    )[0]
-    actor["counts"] = {k: _iso(v) for k, v in counts.items()}
-    by_type = _fetch(store, "SELECT type, count(*) AS n FROM events WHERE actor_id = ? OR recipient_id = ? "
-                            "GROUP BY type ORDER BY n DESC, type", [actor_id, actor_id])
-    actor["by_type"] = {row["type"]: row["n"] for row in by_type}
-    actor["member_of"] = [
-        {"id": ref, "name": _actor_names(store, [ref]).get(ref)} for ref in actor["member_of"]
-    ]
+    profile = _fetch(store, _ACTOR_PROFILE, {"id": actor_id, "top": _limit(top, 1000)})[0]
+    actor["counts"] = {key: _iso(value) for key, value in profile["counts"].items()}
+    actor["by_type"] = {item["type"]: item["n"] for item in profile["by_type"] or []}
+    actor["partners"] = list(profile["partners"] or [])
+    names = _actor_names(store, actor["member_of"])
+    actor["member_of"] = [{"id": ref, "name": names.get(ref)} for ref in actor["member_of"]]
     actor["members"] = _fetch(store, "SELECT id, name FROM actors WHERE list_contains(member_of, ?) ORDER BY name",
                               [actor_id])
-    actor["partners"] = _fetch(
-        store,
-        """SELECT partner AS id, any_value(partner_name) AS name, count(*) AS events,
-                  count(*) FILTER (WHERE outgoing) AS as_actor, avg(goldstein) AS mean_goldstein
-           FROM (
-               SELECT recipient_id AS partner, recipient_name AS partner_name, true AS outgoing, goldstein
-               FROM events WHERE actor_id = ? AND recipient_id IS NOT NULL
-               UNION ALL
-               SELECT actor_id, actor_name, false, goldstein FROM events WHERE recipient_id = ? AND actor_id IS NOT NULL
-           ) GROUP BY partner ORDER BY events DESC, partner LIMIT ?""",
-        [actor_id, actor_id, _limit(top, 1000)],
-    )
     return actor
-
 
 # -- aggregates -----------------------------------------------------------------
 
@@ -575,7 +601,7 @@ def get_actor(store: DuckDBStore, actor_id: str, *, top: int = 10) -> dict[str, 
 def timeline(store: DuckDBStore, flt: EventFilter | None = None, bucket: str = "day") -> list[dict[str, Any]]:
     """Dated events per period (placed on the first day they may be on), by type and quad class."""
     unit = _choice("bucket", bucket, BUCKETS)
-    where, params = _where(flt)
+    where, params = _where(flt, store)
     rows = _fetch(
         store,
         f"""SELECT date_trunc('{unit}', e.date_start) AS period, e.type, e.quad_class, count(*) AS n
@@ -597,7 +623,7 @@ def timeline(store: DuckDBStore, flt: EventFilter | None = None, bucket: str = "
 def network(store: DuckDBStore, flt: EventFilter | None = None, *, min_weight: int = 1,
             limit: int = 200) -> dict[str, list[dict[str, Any]]]:
     """Directed actor -> recipient edges weighted by event count, heaviest first, and their nodes."""
-    where, params = _where(flt)
+    where, params = _where(flt, store)
     edges = _fetch(
         store,
         f"""SELECT e.actor_id AS source, e.recipient_id AS target, count(*) AS weight,
@@ -638,7 +664,7 @@ def _network_nodes(store: DuckDBStore, edges: list[dict[str, Any]]) -> list[dict
 
 def places(store: DuckDBStore, flt: EventFilter | None = None, *, limit: int = 500) -> list[dict[str, Any]]:
     """Event locations with their event counts, most frequent first."""
-    where, params = _where(flt)
+    where, params = _where(flt, store)
     return _fetch(
         store,
         f"""SELECT e.location_name AS name, e.lat, e.lon, e.location_country AS country, e.geonameid,

@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS actors (
     country VARCHAR,
     code VARCHAR,
     member_of VARCHAR[],
-    roles VARCHAR                    -- JSON list of {role, of, from, to}
+    roles VARCHAR,                   -- JSON list of {role, of, from, to}
+    n_events INTEGER DEFAULT 0       -- events it takes part in (kept up to date on ingest)
 );
 CREATE TABLE IF NOT EXISTS actor_mentions (
     document_id VARCHAR,
