@@ -292,7 +292,7 @@ def actors_lookup(name: str, on: str | None) -> None:
         entry = match.entry
         roles = ", ".join(f"{role.role} ({role.of or '-'}, {role.start or '?'}–{role.end or ''})"
                           for role in entry.roles_on(day)) or "-"
-        click.echo(f"{entry.id}\t{entry.name}\t{entry.type}\t{entry.country or '-'}\tscore={match.score:.0f} ({match.how})")
+        click.echo(f"{entry.id}\t{entry.name}\t{entry.type}\t{entry.country or '-'}\tscore={match.score:.2f} ({match.how})")
         click.echo(f"    roles: {roles}")
         click.echo(f"    member of: {', '.join(entry.member_of) or '-'}")
 

@@ -34,6 +34,17 @@ from .resolve import actors as _actors  # noqa: F401
 from .resolve import dates as _dates  # noqa: F401
 from .resolve import places as _places  # noqa: F401
 
+@Language.component("eventcoder_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A blank line ends a sentence: headings, captions and bullets of scraped
+    pages have no final punctuation, and the parser would run them into the
+    next paragraph."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 #: eventcoder's components, in the order they must run.
 STAGES: tuple[str, ...] = (
     "eventcoder_actors", "eventcoder_places", "eventcoder_dates", "eventcoder_triggers", "eventcoder_events",
@@ -66,6 +77,7 @@ def build_nlp(name: str) -> Language:
         nlp = spacy.load(name)
     except OSError as error:
         raise ModelNotFoundError(f"cannot load spaCy model {name!r}: {error}") from None
+    nlp.add_pipe("eventcoder_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
     for stage in STAGES:
         nlp.add_pipe(stage)
     return nlp

@@ -9,7 +9,7 @@ just before them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
@@ -20,12 +20,41 @@ from .syntax import FIRST_PERSON, PERSONAL_PRONOUNS, RELATIVE_PRONOUNS, is_kind,
 GROUP_TYPES = frozenset({"armed_group", "organization", "government", "military", "people"})
 
 
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+GENERIC_PRONOUNS = frozenset({"those", "these", "all", "many", "some", "others"})
+
+
+@dataclass
+class Discourse:
+    """Arguments already resolved, in text order: pronouns prefer the actors
+    the story has been about (subjects first) over any name mentioned."""
+
+    subjects: list[tuple[int, ActorMention]] = field(default_factory=list)
+
+    def remember(self, offset: int, mention: ActorMention | None) -> None:
+        if mention is not None:
+            self.subjects.append((offset, mention))
+
+    def recent(self, before: int, pronoun: str, window: int = 700) -> ActorMention | None:
+        wanted_person = pronoun in PERSON_PRONOUNS
+        for offset, mention in reversed(self.subjects):
+            if offset >= before:
+                continue
+            if before - offset > window:
+                return None
+            if (mention.type == "person") == wanted_person and mention.type != "country":
+                return mention
+        return None
+
+
 @dataclass
 class ArgumentContext:
     """What argument resolution may look at besides the token itself."""
 
     doc: Doc
     speaker: ActorMention | None = None  # speaker of the quote the token is in
+    discourse: Discourse | None = None
 
 
 def actor_of(token: Token | None, context: ArgumentContext) -> ActorMention | None:
@@ -37,7 +66,10 @@ def actor_of(token: Token | None, context: ArgumentContext) -> ActorMention | No
     if lower in FIRST_PERSON:
         return context.speaker
     if token.pos_ == "PRON" and lower in PERSONAL_PRONOUNS:
-        return resolve_pronoun(context.doc, token.i)
+        recent = context.discourse.recent(token.idx, lower) if context.discourse else None
+        return recent or resolve_pronoun(context.doc, token.i)
+    if lower in GENERIC_PRONOUNS and token.pos_ == "PRON":
+        return _joined_group(token, context)
     if token.pos_ == "PRON":
         return None
     start, end = np_with_modifiers(token)
@@ -45,7 +77,46 @@ def actor_of(token: Token | None, context: ArgumentContext) -> ActorMention | No
     if found is not None:
         return found
     if is_kind(token, "member"):
-        return salient_group(context.doc, token.idx)
+        return _description(token, context) or salient_group(context.doc, token.idx)
+    return _owner(token, context)
+
+
+def _description(token: Token, context: ArgumentContext) -> ActorMention | None:
+    """"the released activists", "the militants": a definite group description
+    refers to the group the story has been about."""
+    determiners = {child.lower_ for child in token.children if child.dep_ == "det"}
+    if not determiners & {"the", "these", "those"} or context.discourse is None:
+        return None
+    recent = context.discourse.recent(token.idx, "they", window=1500)
+    return recent if recent is not None and recent.type in GROUP_TYPES else None
+
+
+def _owner(token: Token, context: ArgumentContext) -> ActorMention | None:
+    """"the headquarters of the X", "X's base": acting on someone's property
+    or premises involves its owner."""
+    if token.pos_ not in ("NOUN",):
+        return None
+    for child in token.children:
+        if child.dep_ == "poss":
+            return actor_of(child, context)
+        if child.dep_ == "prep" and child.lower_ == "of":
+            objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
+            if objects:
+                return actor_of(objects[0], context)
+    return None
+
+
+def _joined_group(token: Token, context: ArgumentContext) -> ActorMention | None:
+    """"X joined the circle of those refusing …": the generic group is the
+    subject of the clause that places X among them."""
+    node = token
+    for _ in range(6):
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            subject = next((child for child in node.children if child.dep_ == "nsubj"), None)
+            return actor_of(subject, context) if subject is not None and subject.i != token.i else None
+        if node.head.i == node.i:
+            return None
     return None
 
 

@@ -13,6 +13,7 @@ from .syntax import children, is_kind
 
 MODALITY_RANK = {"asserted": 0, "claimed": 1, "alleged": 2, "threatened": 3, "planned": 4,
                  "hypothetical": 5, "denied": 6, "negated": 7}
+VERBAL_QUAD_CLASSES = frozenset({1, 3})
 PRECISION_RANK = {"day": 0, "range": 1, "month": 2, "year": 3, "unknown": 4}
 
 
@@ -48,6 +49,8 @@ def same_happening(group: list[EventMention], mention: EventMention) -> bool:
         return _same_kind(first, mention)
     if any(member.sentence.start == mention.sentence.start for member in group):
         return _coordinated(group, mention) and _actors_compatible(group, mention)
+    if first.sense.quad_class in VERBAL_QUAD_CLASSES and not mention.is_nominal:
+        return False  # two statements are two speech acts, even by the same speaker
     return _same_kind(first, mention) and _actors_compatible(group, mention, require_shared=True)
 
 

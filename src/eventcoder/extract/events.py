@@ -16,14 +16,14 @@ from ..model import ActorRef, Article, DateValue, ExtractionResult, Place, Quote
 from ..resolve.actors import document_actors
 from ..resolve.dates import governing_date
 from ..resolve.places import governing_place
-from .arguments import ArgumentContext, actor_of, first_actor
+from .arguments import ArgumentContext, Discourse, actor_of, first_actor
 from .assemble import assemble_events
 from .frames import Frames
 from .mentions import EventMention, build_mentions
 from .quotes import QuoteSpan, find_quote_spans, inside, speech_verb
 from .scope import read_scope
 from .syntax import (
-    agent_of_passive, children, is_kind, is_passive, objects_of, preposition_objects, subject_of,
+    agent_of_passive, children, effective_head, is_kind, is_passive, objects_of, preposition_objects, subject_of,
 )
 
 PATIENT_PREPOSITIONS = ("against", "on", "upon", "at", "to", "toward", "towards", "into", "with")
@@ -43,13 +43,16 @@ class EventStage:
     def __call__(self, doc: Doc) -> Doc:
         article: Article = doc._.ec_article or Article(id="", text=doc.text)
         quotes = find_quote_spans(doc.text)
-        speakers = quote_speakers(doc, quotes)
+        discourse = Discourse()
+        speakers = QuoteSpeakers(doc, quotes, discourse)
         mentions = build_mentions(doc)
         for mention in mentions:
             mention.quote = inside(quotes, mention.start)
-            mention.speaker = speakers.get(mention.quote) if mention.quote else None
-            fill_arguments(doc, mention)
-            fill_scope(doc, mention, self.frames)
+            mention.speaker = speakers.of(mention.quote) if mention.quote else None
+            fill_arguments(doc, mention, discourse)
+            fill_scope(doc, mention, self.frames, discourse)
+            discourse.remember(mention.start, mention.recipient if is_passive(mention.token) else None)
+            discourse.remember(mention.start, mention.actor)
         link_events(mentions)
         infer_arguments(mentions)
         fill_time_and_place(doc, mentions, article.published)
@@ -58,7 +61,7 @@ class EventStage:
         actors = document_actors(doc, on=published)
         doc._.ec_result = ExtractionResult(
             article=article, actors=actors, events=events,
-            quotes=[Quote(doc.text[q.start:q.end], q.start, q.end, actor_ref(speakers.get(q))) for q in quotes],
+            quotes=[Quote(doc.text[q.start:q.end], q.start, q.end, actor_ref(speakers.of(q))) for q in quotes],
         )
         return doc
 
@@ -71,31 +74,38 @@ def actor_ref(mention: ActorMention | None) -> ActorRef | None:
 # Quotes
 # --------------------------------------------------------------------------
 
-def quote_speakers(doc: Doc, quotes: list[QuoteSpan]) -> dict[QuoteSpan, ActorMention | None]:
-    speakers: dict[QuoteSpan, ActorMention | None] = {}
-    previous: ActorMention | None = None
-    for quote in quotes:
-        verb = speech_verb(doc, quote)
-        speaker = actor_of(subject_of(verb)[0], ArgumentContext(doc)) if verb is not None else None
-        if speaker is None and verb is None and previous is not None and _continues(doc, quote, previous):
-            speaker = previous
-        speakers[quote] = speaker
-        previous = speaker or previous
-    return speakers
+class QuoteSpeakers:
+    """Speakers of quotes, resolved when first asked for, with what the
+    discourse knows at that point of the text."""
 
+    def __init__(self, doc: Doc, quotes: list[QuoteSpan], discourse: Discourse) -> None:
+        self.doc, self.quotes, self.discourse = doc, quotes, discourse
+        self._known: dict[QuoteSpan, ActorMention | None] = {}
 
-def _continues(doc: Doc, quote: QuoteSpan, previous: ActorMention) -> bool:
-    """A quote with no speech verb continues the previous speaker's when it
-    follows within the next paragraph."""
-    return 0 < quote.open_at - previous.end < 600
+    def of(self, quote: QuoteSpan) -> ActorMention | None:
+        if quote not in self._known:
+            verb = speech_verb(self.doc, quote)
+            context = ArgumentContext(self.doc, discourse=self.discourse)
+            speaker = actor_of(subject_of(verb)[0], context) if verb is not None else None
+            if speaker is None and verb is None:
+                speaker = self._previous_speaker(quote)
+            self._known[quote] = speaker
+        return self._known[quote]
+
+    def _previous_speaker(self, quote: QuoteSpan) -> ActorMention | None:
+        """A quote with no speech verb continues the quote just before it."""
+        earlier = [other for other in self.quotes if other.close_at < quote.open_at]
+        if earlier and quote.open_at - earlier[-1].close_at < 600:
+            return self.of(earlier[-1])
+        return None
 
 
 # --------------------------------------------------------------------------
 # Arguments
 # --------------------------------------------------------------------------
 
-def fill_arguments(doc: Doc, mention: EventMention) -> None:
-    context = ArgumentContext(doc, speaker=mention.speaker)
+def fill_arguments(doc: Doc, mention: EventMention, discourse: Discourse) -> None:
+    context = ArgumentContext(doc, speaker=mention.speaker, discourse=discourse)
     if mention.is_nominal:
         _nominal_arguments(mention, context)
     else:
@@ -110,7 +120,10 @@ def _verbal_arguments(mention: EventMention, context: ArgumentContext) -> None:
     passive = passive or is_passive(token)
     subject_event = _event_noun(subject)
     if passive:
-        mention.actor = actor_of(agent_of_passive(token), context)
+        agent = agent_of_passive(token)
+        mention.actor = actor_of(agent, context)
+        # "the activists arrested in the raid": a participle with no agent re-tells an event
+        mention.reference = token.dep_ == "acl" and agent is None
         mention.recipient = actor_of(subject, context) if subject_event is None else None
     else:
         if subject_event is not None:
@@ -127,8 +140,12 @@ def _verbal_arguments(mention: EventMention, context: ArgumentContext) -> None:
 def _nominal_arguments(mention: EventMention, context: ArgumentContext) -> None:
     token = mention.token
     owner = children(token, "poss")
-    mention.actor = first_actor(owner, context) or first_actor(preposition_objects(token, "by"), context)
     of_objects = preposition_objects(token, "of")
+    if mention.sense.frame == "recipient_subject":
+        # "their arrest", "X's release": the possessor undergoes it
+        of_objects = owner + of_objects
+        owner = []
+    mention.actor = first_actor(owner, context) or first_actor(preposition_objects(token, "by"), context)
     if mention.sense.frame == "self":
         mention.actor = mention.actor or first_actor(of_objects, context)
     else:
@@ -176,16 +193,18 @@ def _event_noun(token: Token | None) -> Token | None:
 # Scope: modality and attribution
 # --------------------------------------------------------------------------
 
-def fill_scope(doc: Doc, mention: EventMention, frames: Frames) -> None:
+def fill_scope(doc: Doc, mention: EventMention, frames: Frames, discourse: Discourse) -> None:
     scope = read_scope(mention.token, mention.sentence, frames)
     mention.scope = scope
-    context = ArgumentContext(doc, speaker=mention.speaker)
+    context = ArgumentContext(doc, speaker=mention.speaker, discourse=discourse)
     mention.attributed = actor_of(scope.source, context) if scope.source is not None else None
     if mention.attributed is None and mention.speaker is not None:
         mention.attributed = mention.speaker
     if scope.negated:
         if mention.sense.negated_type:
+            # "will not hand over": a refusal, told as fact
             mention.type = mention.sense.negated_type
+            scope.modality = "asserted" if scope.modality in ("asserted", "planned") else scope.modality
         elif scope.modality == "asserted":
             scope.modality = "negated"
     if scope.condition is not None:
@@ -254,18 +273,43 @@ DETENTION_MODES = frozenset({"arrest", "seize", "detain", "abduct"})
 
 
 def infer_arguments(mentions: list[EventMention]) -> None:
-    for mention in mentions:
-        if mention.actor is None and mention.subject_event is not None:
-            mention.actor = mention.subject_event.actor
+    for position, mention in enumerate(mentions):
+        antecedent = antecedent_of(mention, mentions[:position])
+        if antecedent is not None:
+            mention.actor = mention.actor or antecedent.actor
+            mention.recipient = mention.recipient or antecedent.recipient
+        subject_event = mention.subject_event and (antecedent_of(mention.subject_event, mentions) or mention.subject_event)
+        if mention.actor is None and subject_event is not None:
+            mention.actor = subject_event.actor
         if mention.actor is None and mention.scope.cue is not None and mention.scope.cue.lemma_ == "suspicion":
             mention.actor = _suspects(mention)
-    for mention in mentions:
-        if mention.host is not None and mention.is_nominal and mention.argument_count() == 0 and mention.type == "AGREE":
-            host = mention.host
-            mention.actor, mention.recipient = host.actor or host.recipient, host.recipient if host.actor else None
-    for position, mention in enumerate(mentions):
         if mention.actor is None and _is_release(mention):
             mention.actor = _detaining_actor(mentions[:position], mention)
+    for mention in mentions:
+        if mention.host is not None and mention.is_nominal and mention.argument_count() == 0 and mention.type == "AGREE":
+            # "released as part of a deal": the deal is between the parties of what it settles
+            host = mention.host
+            mention.actor, mention.recipient = host.recipient, host.actor
+
+
+def antecedent_of(mention: EventMention, earlier: list[EventMention]) -> EventMention | None:
+    """The earlier mention of the same happening that a reference ("the raid",
+    "their arrest", "were freed") or a re-telling points back to."""
+    for candidate in reversed(earlier):
+        if candidate is mention or candidate.start >= mention.start or candidate.type != mention.type:
+            continue
+        if candidate.reference or not _same_kind(candidate, mention):
+            continue
+        if mention.reference:
+            return candidate
+        recipients = (candidate.recipient, mention.recipient)
+        if all(recipients) and recipients[0].actor_id == recipients[1].actor_id:  # type: ignore[union-attr]
+            return candidate
+    return None
+
+
+def _same_kind(first: EventMention, other: EventMention) -> bool:
+    return (first.sense.mode or None) == (other.sense.mode or None) or first.trigger.lemma == other.trigger.lemma
 
 
 def _suspects(mention: EventMention) -> ActorMention | None:
@@ -301,7 +345,7 @@ def _detaining_actor(earlier: list[EventMention], release: EventMention) -> Acto
 
 def fill_time_and_place(doc: Doc, mentions: list[EventMention], published: DateValue) -> None:
     for mention in mentions:
-        found = governing_date(doc, mention.token.i)
+        found = _governing_date(doc, mention)
         if found is not None and found.anchor != "event" and found.value.precision != "unknown":
             mention.date, mention.date_confidence = found.value, 0.9
         elif found is not None and found.anchor == "event":
@@ -314,10 +358,28 @@ def fill_time_and_place(doc: Doc, mentions: list[EventMention], published: DateV
     for _ in range(3):  # linked dates settle in a few passes
         for mention in mentions:
             if mention.date is None:
-                _date_from_links(mention)
+                _date_from_links(mention, mentions)
             if mention.place is None:
                 mention.place = _place_from_links(mention)
     _narrative_dates(mentions)
+
+
+def _governing_date(doc: Doc, mention: EventMention) -> DateMention | None:
+    """The date of the trigger's clause; for a nominal, also of the verb that
+    carries it ("began issuing threats shortly after the raid")."""
+    token = mention.token
+    chain = [token]
+    node = mention.support or (token.head if mention.is_nominal and token.dep_ in ("dobj", "nsubjpass", "nsubj") else None)
+    for _ in range(4):
+        if node is None:
+            break
+        chain.append(node)
+        node = effective_head(node) if node.dep_ in ("xcomp", "conj") else None
+    for candidate in chain:
+        found = governing_date(doc, candidate.i)
+        if found is not None and not (found.start <= mention.start < found.end):
+            return found
+    return None
 
 
 def _anchor_in_expression(mentions: list[EventMention], found: DateMention) -> EventMention | None:
@@ -327,13 +389,17 @@ def _anchor_in_expression(mentions: list[EventMention], found: DateMention) -> E
     return None
 
 
-def _date_from_links(mention: EventMention) -> None:
+def _date_from_links(mention: EventMention, mentions: list[EventMention]) -> None:
     anchor = mention.anchor
+    if anchor is not None and anchor.reference:
+        anchor = antecedent_of(anchor, mentions) or anchor
     if anchor is not None and anchor is not mention and anchor.date is not None:
         mention.date = _relative_to(anchor.date, mention.anchor_relation, mention.date_anchor_text)
         mention.date_confidence = 0.7
         return
     for linked in (mention.subject_event, mention.host, _conjunct_event(mention)):
+        if linked is not None and linked.reference:
+            linked = antecedent_of(linked, mentions) or linked
         if linked is not None and linked is not mention and linked.date is not None:
             mention.date, mention.date_confidence = linked.date, 0.75
             return
@@ -362,7 +428,7 @@ def _narrative_dates(mentions: list[EventMention]) -> None:
     current: DateValue | None = None
     for mention in sorted(mentions, key=lambda m: m.start):
         if mention.date is not None:
-            if mention.date_confidence >= 0.7:
+            if mention.date_confidence >= 0.7 and mention.date.precision in ("day", "range"):
                 current = mention.date
             continue
         if current is not None and mention.scope.modality not in ("planned", "hypothetical"):

@@ -17,11 +17,14 @@ from ..model import DateValue, Place, TextSpan
 from .frames import Frames
 from .quotes import QuoteSpan
 from .scope import Scope
-from .syntax import ancestors_within, is_kind, is_question
+from .syntax import ancestors_within, children, is_kind, is_question, negated
 
 # Paths through which a governed trigger is the *content* of a governing one
 # ("threatened to overthrow", "promised to stop", "refusing to disarm").
-CONTENT_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "dobj", "acl", "advcl", "prep"})
+CONTENT_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "dobj", "acl", "advcl", "prep", "conj", "nsubjpass"})
+# Prepositions that introduce a content-taking trigger's content ("called for
+# talks", "warned against escalation"), as opposed to its circumstances.
+CONTENT_PREPOSITIONS = frozenset({"for", "against", "from", "of"})
 
 
 @dataclass(eq=False)
@@ -78,6 +81,8 @@ def build_mentions(doc: Doc) -> list[EventMention]:
             continue
         if _is_support_of_event(token, by_token) or _folded(token, sentence, by_token):
             continue
+        if _is_condition_of_event(token, sentence, by_token) or _generic_negation(token):
+            continue
         mentions.append(EventMention(trigger, token, sentence, trigger.sense, trigger.sense.type))
     return mentions
 
@@ -91,17 +96,42 @@ def _is_support_of_event(token: Token, by_token: dict[int, Trigger]) -> bool:
 
 
 def _folded(token: Token, sentence: Span, by_token: dict[int, Trigger]) -> bool:
-    """A trigger governed (within its sentence) by a content-taking trigger
-    is that trigger's content, not an event of its own."""
+    """A trigger inside the content of a content-taking trigger ("threatened
+    that he would work to overthrow him", "promised to stop the attacks") is
+    part of that event, not an event of its own."""
     for ancestor, via in ancestors_within(token, sentence):
+        if via.dep_ not in CONTENT_DEPS:
+            return False
         governing = by_token.get(ancestor.i)
-        if governing is None:
-            if via.dep_ in ("ccomp", "relcl", "advcl") and ancestor.pos_ in ("VERB", "AUX"):
-                return False  # a clause of its own under a non-event verb
-            continue
         if Frames.default().cue(ancestor.lemma_, ancestor.pos_) is not None:
             return False  # "denied that …", "claimed that …": the content stays an event of its own
-        if governing.sense.fold == "complement" and via.dep_ in CONTENT_DEPS:
-            return True
-        return False
+        if governing is None:
+            if via.dep_ in ("relcl", "advcl") and ancestor.pos_ in ("VERB", "AUX"):
+                return False  # a clause of its own under a non-event verb
+            continue
+        if governing.sense.fold != "complement" or via.dep_ == "conj":
+            continue
+        if via.dep_ == "prep" and via.lower_ not in CONTENT_PREPOSITIONS and not _in_trigger(via, governing):
+            return False
+        if via.dep_ == "advcl":
+            return False
+        return True
     return False
+
+
+def _in_trigger(token: Token, trigger: Trigger) -> bool:
+    return trigger.start <= token.idx < trigger.end
+
+
+def _is_condition_of_event(token: Token, sentence: Span, by_token: dict[int, Trigger]) -> bool:
+    """"… if they do not withdraw": the condition of another event is part of it."""
+    for ancestor, via in ancestors_within(token, sentence):
+        if via.dep_ == "advcl" and any(is_kind(mark, "condition", lemma=False) for mark in children(via, "mark")):
+            return any(node.i in by_token for node in ancestor.subtree if not via.left_edge.i <= node.i <= via.right_edge.i)
+    return False
+
+
+def _generic_negation(token: Token) -> bool:
+    """A negated verb in a relative clause describes a kind of thing ("any
+    decision that they do not approve"), not something that did not happen."""
+    return token.dep_ in ("relcl", "acl") and negated(token)

@@ -85,6 +85,20 @@ def np_with_modifiers(head: Token) -> tuple[int, int]:
     return start, end + 1
 
 
+def effective_head(token: Token) -> Token:
+    """The token's head, repairing a frequent parser error: in "on suspicion
+    of planning and carrying out attacks" the gerund after "and" is attached
+    to the main verb instead of to the gerund before the conjunction."""
+    head = token.head
+    if token.dep_ != "conj" or token.tag_ != "VBG" or head.tag_ == "VBG" or token.i < 2:
+        return head
+    before_cc = token.doc[token.i - 2]
+    if token.doc[token.i - 1].dep_ == "cc" and before_cc.i != head.i and before_cc.lower_.endswith("ing") \
+            and before_cc.i > head.i:
+        return before_cc
+    return head
+
+
 def subject_of(verb: Token) -> tuple[Token | None, bool]:
     """(subject token, passive?) of a verb, inheriting along conjunction,
     control (xcomp) and relative clauses."""
@@ -98,9 +112,16 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
         passive_subject = first_child(token, *PASSIVE_SUBJECT_DEPS)
         if passive_subject is not None:
             return passive_subject, True
-        if token.dep_ == "conj" and token.head.pos_ in ("VERB", "AUX"):
-            token = token.head
+        if token.dep_ == "conj":
+            head = effective_head(token)
+            if head.pos_ not in ("VERB", "AUX"):
+                return None, False
+            token = head
             continue
+        if token.dep_ == "pcomp" and token.head.lower_ == "from":
+            # "prevent the fighters from fighting": the object of the governing verb acts
+            controller = first_child(token.head.head, "dobj")
+            return controller, False
         if token.dep_ == "xcomp":
             token = token.head
             continue
@@ -143,9 +164,12 @@ def preposition_objects(token: Token, *preps: str) -> list[Token]:
 def ancestors_within(token: Token, sentence: Span) -> Iterator[tuple[Token, Token]]:
     """(ancestor, the child of it on the path) pairs up to the sentence root."""
     child = token
-    while child.head.i != child.i and sentence.start <= child.head.i < sentence.end:
-        yield child.head, child
-        child = child.head
+    for _ in range(64):
+        head = effective_head(child)
+        if head.i == child.i or not sentence.start <= head.i < sentence.end:
+            return
+        yield head, child
+        child = head
 
 
 def is_question(sentence: Span) -> bool:
