@@ -273,3 +273,13 @@ def test_temporal_prepositions_do_not_govern(nlp: Language) -> None:
     found = by_text(triggers(nlp, "The UN called for talks after clashes in the north."))
     assert found["talks"].extra["governor"] == str(found["called"].token)
     assert "governor" not in found["clashes"].extra
+
+
+def test_setting_fire_to_flags_is_a_protest(nlp: Language) -> None:
+    found = triggers(nlp, "Demonstrators set fire to American flags outside the consulate.")
+    assert [(t.text, t.sense.type) for t in found] == [("set", "PROTEST")]
+
+
+def test_halting_attacks_is_one_retreat_event(nlp: Language) -> None:
+    found = triggers(nlp, "The militia agreed to halt attacks on the pipeline.")
+    assert [(t.lemma, t.sense.type) for t in found] == [("agree", "AGREE"), ("halt", "RETREAT")]

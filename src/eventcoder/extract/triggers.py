@@ -4,7 +4,8 @@ Candidates come from a spaCy ``Matcher`` over lemmas the lexicon knows (verbs th
 not auxiliaries, event nouns). Each candidate then gets one sense from simple cues read
 off the parse, most specific first:
 
-1. a cue word: the verb's particle (``prt``: "hand *over*"), its direct object's lemma
+1. a cue word: an object with a prepositional object ("set *fire+flag*"), the verb's
+   particle (``prt``: "hand *over*"), its direct object's lemma
    ("lift *sanctions*"), its prepositions ("call *for*"), its infinitive complement
    ("decline *to comment*"), its prepositional objects ("put on *alert*"); a noun's
    compound or adjective modifiers ("*drone* attack", "*hunger* strike"). A cue curated
@@ -142,12 +143,14 @@ def _in_hyphenated_word(token: Token) -> bool:
 def _verb_cues(token: Token, lexicon: Lexicon) -> list[str]:
     """Cue words and classes for a verb, most specific first."""
     objects = [child for child in token.children if child.dep_ in OBJECT_DEPS]
-    cues = [child.lemma_.lower() for child in token.children if child.dep_ == "prt"]
+    prepositional = [obj.lemma_.lower() for prep in token.children if prep.dep_ == "prep"
+                     for obj in prep.children if obj.dep_ == "pobj"]
+    cues = [f"{obj.lemma_.lower()}+{other}" for obj in objects for other in prepositional]  # "set fire to *flags*"
+    cues += [child.lemma_.lower() for child in token.children if child.dep_ == "prt"]
     cues += [form for obj in objects for form in (obj.lemma_.lower(), obj.lower_)]  # derived rows keep plurals
     cues += [child.lemma_.lower() for child in token.children if child.dep_ in ("prep", "agent", "dative")]
     cues += [child.lemma_.lower() for child in token.children if child.dep_ == "xcomp"]  # "decline to comment"
-    cues += [obj.lemma_.lower() for prep in token.children if prep.dep_ == "prep"
-             for obj in prep.children if obj.dep_ == "pobj"]  # "put on *alert*"
+    cues += prepositional  # "put on *alert*"
     cues += [cue for cue in (_object_class(obj, lexicon) for obj in objects) if cue]
     if objects:
         cues.append("@dobj")
@@ -171,7 +174,8 @@ def _named_objects(candidate: _Candidate, lexicon: Lexicon) -> list[int]:
     if candidate.sense.fold is not None or candidate.cue not in curated:
         return []
     objects = [child for child in candidate.token.children if child.dep_ in OBJECT_DEPS]
-    named = [obj.i for obj in objects if candidate.cue in (obj.lemma_.lower(), obj.lower_)]
+    head_cue = candidate.cue.split("+")[0]
+    named = [obj.i for obj in objects if head_cue in (obj.lemma_.lower(), obj.lower_)]
     if named:
         candidate.extra["object"] = str(named[0])
     return named
