@@ -349,3 +349,12 @@ def test_repeated_aggregates_come_from_the_cache(client: TestClient) -> None:
     assert cache.hits == hits + 1
     get_json(client, "/api/timeline", {"bucket": "year", "type": "AID"})
     assert cache.hits == hits + 1
+
+
+def test_modality_parameter_follows_the_model() -> None:
+    from typing import get_args
+
+    from eventcoder.model import MODALITIES
+    from eventcoder.serve.app import Modality
+
+    assert set(get_args(Modality)) == set(MODALITIES)

@@ -6,7 +6,6 @@ uvicorn on localhost. Every error answer has one shape,
 a bad cursor, 404 for a missing id, never a 500 for client input.
 """
 
-
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -46,6 +45,7 @@ DOCS_CSP = (
 
 log = logging.getLogger(__name__)
 
+#: The model's MODALITIES as a type FastAPI can validate and document (a test keeps the two equal).
 Modality = Literal[
     "asserted", "claimed", "denied", "alleged", "threatened", "planned", "hypothetical", "negated",
 ]
