@@ -185,6 +185,19 @@ def test_datelines_give_the_publication_day(text: str, value: str) -> None:
     assert dateline is not None and (dateline.value, dateline.precision) == (value, "day")
 
 
+def test_a_dateline_says_where_it_is_and_dates_no_event(nlp: Language) -> None:
+    text = "BAGHDAD, June 30 (Reuters) - Gunmen attacked a checkpoint on June 28, 2020, police said."
+    dateline = parse_dateline(text)
+    assert dateline is not None and dateline.span is not None
+    assert text[dateline.span.start:dateline.span.end] == "BAGHDAD, June 30 (Reuters) -"
+    doc = annotate(nlp, text)
+    assert [mention.value.value for mention in doc._.ec_dates] == ["2020-06-28"]
+
+
+def test_a_body_line_starting_with_released_is_no_dateline() -> None:
+    assert parse_dateline("Released prisoners said on June 5, 2020 that they were beaten.") is None
+
+
 def test_text_without_dateline_has_none() -> None:
     assert parse_dateline("Iraqi forces raided a militia headquarters on June 25, 2020.") is None
 

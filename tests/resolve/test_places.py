@@ -123,6 +123,18 @@ def test_a_conjunct_with_its_own_subject_keeps_its_own_place(nlp: Language) -> N
     assert governing(doc, "signed") is None
 
 
+def test_a_where_clause_happens_at_its_antecedent(nlp: Language) -> None:
+    doc = annotate(nlp, "The men went to the center of Baghdad to celebrate, where they trampled images of "
+                        "the premier.")
+    found = governing(doc, "trampled")
+    assert found is not None and found.place.name == "Baghdad"
+
+
+def test_unknown_names_that_nothing_locates_are_not_places(nlp: Language) -> None:
+    doc = annotate(nlp, "The fighters said they would hand their weapons only to Imam Al-Mahdi.")
+    assert all(mention.place.country is not None for mention in doc._.ec_places)
+
+
 def test_countries_acting_are_not_locations(nlp: Language) -> None:
     doc = annotate(nlp, "Iran pressured Iraq to release the detained fighters.")
     assert governing(doc, "pressured") is None

@@ -25,7 +25,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from ..annotations import DateMention
-from ..model import DateValue
+from ..model import DateValue, TextSpan
 
 Anchor = Literal["published", "event"] | None
 
@@ -546,7 +546,7 @@ RULES_BY_NAME: dict[str, DateRule] = {rule.name: rule for rule in RULES}
 # ---------------------------------------------------------------------------
 
 _PUBLISHED_LINE = re.compile(
-    r"^\s*(?:published|posted|updated|last updated|date|first published|released)\s*(?:on|:)?\s*:?\s*(?P<rest>.+)$",
+    r"^[ \t]*(?:published|posted|updated|last updated|date|first published)(?:[ \t]*:|[ \t]+on\b)[ \t]*(?P<rest>.+)$",
     re.IGNORECASE | re.MULTILINE)
 _DATELINE = re.compile(
     r"^\s*(?P<place>[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Za-z .]{2,30})?)\s*,\s*(?P<date>.{3,40}?)\s*"
@@ -560,31 +560,43 @@ _ABSOLUTE_RULES = {"iso_day", "month_day_year", "day_month_year", "weekday_full_
 _HEAD_CHARS = 600
 
 
-def _first_full_date(text: str) -> DateValue | None:
+def _first_full_date(text: str, within: int = 80) -> DateValue | None:
+    """The first absolute day or month in ``text`` that begins in its first ``within`` characters."""
     for found in find_date_expressions(text, None):
+        if found.start > within:
+            return None
         if found.rule.name in _ABSOLUTE_RULES and found.value.precision in ("day", "month"):
             return found.value
     return None
 
 
+def _stated(value: DateValue, text: str, match: re.Match[str]) -> DateValue:
+    """``value`` with the text and offsets of the line that stated it."""
+    start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+    end = match.start() + len(match.group(0).rstrip())
+    span = TextSpan.of(text, start, end)
+    return DateValue(value.value, value.precision, span.text, value.earliest, value.latest, span, value.confidence)
+
+
 def parse_dateline(text: str) -> DateValue | None:
     """The publication date a text states at its head: "Published: 30 June 2020",
     "June 30, 2020 —", or a wire dateline "BAGHDAD, June 30 (Reuters) -" (its year from
-    the latest date the text reports). None when the head states none."""
+    the latest date the text reports). None when the head states none. ``span`` says
+    where the statement is, so that it is not read as an event's date."""
     head = text[:_HEAD_CHARS]
     for match in _PUBLISHED_LINE.finditer(text):
-        value = _first_full_date(match.group("rest")[:80])
+        value = _first_full_date(match.group("rest")[:80], within=20)
         if value is not None:
-            return _with_text(value, match.group(0).strip())
+            return _stated(value, text, match)
     for match in _DATELINE.finditer(head):
         value = _dateline_date(match.group("date"), text)
         if value is not None:
-            return _with_text(value, match.group(0).strip())
+            return _stated(value, text, match)
     for match in _DATE_LINE.finditer(head):
         found = find_date_expressions(match.group("date"), None)
         if len(found) == 1 and found[0].start <= 2 and found[0].value.precision == "day" and \
                 found[0].end >= len(match.group("date").rstrip(" ,.")) - 12:
-            return _with_text(found[0].value, match.group(0).strip())
+            return _stated(found[0].value, text, match)
     return None
 
 
@@ -726,6 +738,10 @@ class DateRecognizer:
             if not taken.intersection(range(mention.start, mention.end)):
                 mentions.append(mention)
                 taken.update(range(mention.start, mention.end))
+        dateline = parse_dateline(doc.text)
+        if dateline is not None and dateline.span is not None:  # the publication date dates no event
+            stated = dateline.span
+            mentions = [mention for mention in mentions if mention.end <= stated.start or mention.start >= stated.end]
         doc._.ec_dates = sorted(mentions, key=lambda mention: mention.start)
         return doc
 

@@ -21,6 +21,8 @@ from ..model import Place
 from .gazetteer import Candidate, Gazetteer, get_gazetteer
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: Actor types whose names are not places even when they contain one ("Baghdad Operations Command").
+NON_PLACE_ACTORS = frozenset({"person", "organization", "armed_group", "military"})
 NOT_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "LAW", "EVENT", "PRODUCT", "LANGUAGE"})
 #: Prepositions that put an event somewhere ("in Baghdad", "near the border of Syria").
 LOCATIVE_PREPOSITIONS = frozenset({
@@ -74,8 +76,9 @@ def _entity_readings(doc: Doc, gazetteer: Gazetteer) -> Iterator[_Reading]:
         # "Baghdad International Airport": a known city inside names where it is.
         inner = [reading for reading in _inner_readings(span, gazetteer)
                  if reading.candidates[0].place.feature != "country" and _well_known(reading.candidates[0])]
-        # A name the gazetteer does not know ("the Green Zone") is still where things happened.
-        yield from inner or [_Reading(span, (Candidate(Place(span.text), 0, True),))]
+        yield from inner
+        if not inner:  # a site the gazetteer does not know ("the Green Zone") is still where things happened
+            yield _Reading(span, (Candidate(Place(span.text), 0, True),))
 
 
 def _inner_readings(span: Span, gazetteer: Gazetteer) -> Iterator[_Reading]:
@@ -200,10 +203,27 @@ class PlaceRecognizer:
         taken = {index for reading in readings for index in range(reading.span.start, reading.span.end)}
         taken |= {token.i for entity in doc.ents if entity.label_ in PLACE_LABELS for token in entity}
         readings += list(_token_readings(doc, self.gazetteer, taken))
+        readings = [reading for reading in readings if not _inside_actor_name(doc, reading)]
         readings.sort(key=lambda reading: reading.span.start)
         mentions = _resolve(readings, list(_demonym_countries(doc, self.gazetteer)))
-        doc._.ec_places = [_locate_bare(doc, mention, mentions) for mention in mentions]
+        located = [_locate_bare(doc, mention, mentions) for mention in mentions]
+        doc._.ec_places = [mention for mention in located if _kept(doc, mention)]
         return doc
+
+
+def _kept(doc: Doc, mention: PlaceMention) -> bool:
+    """An unknown name that no known place qualifies is more often a misread name
+    (a militia, a title) than a place."""
+    return mention.place.country is not None
+
+
+def _inside_actor_name(doc: Doc, reading: _Reading) -> bool:
+    """Whether the name is (part of) a person's or organisation's name the actor stage found."""
+    if reading.candidates[0].place.feature == "country":
+        return False
+    span = reading.span
+    return any(actor.start <= span.start_char and span.end_char <= actor.end and actor.type in NON_PLACE_ACTORS
+               for actor in doc._.ec_actor_mentions or [])
 
 
 def _locate_bare(doc: Doc, mention: PlaceMention, mentions: list[PlaceMention]) -> PlaceMention:
@@ -212,11 +232,14 @@ def _locate_bare(doc: Doc, mention: PlaceMention, mentions: list[PlaceMention]) 
     if mention.place.country is not None or mention.head is None:
         return mention
     root = doc[mention.head]
-    qualifiers = {child.i for child in root.children if child.dep_ in ("poss", "compound", "nmod")}
-    qualifiers |= {grandchild.i for child in root.children if child.dep_ == "prep" and child.lower_ in ("in", "of")
-                   for grandchild in child.children if grandchild.dep_ == "pobj"}
+    # "Kabul's Green Zone" (not "the U.S. Embassy": a country before a site names its owner).
+    modifiers = {child.i for child in root.children if child.dep_ in ("poss", "compound", "nmod")}
+    locatives = {grandchild.i for child in root.children if child.dep_ == "prep" and child.lower_ in ("in", "of")
+                 for grandchild in child.children if grandchild.dep_ == "pobj"}
     for other in mentions:
-        if other.head in qualifiers and other.place.country is not None and other is not mention:
+        if other is mention or other.place.country is None:
+            continue
+        if other.head in locatives or (other.head in modifiers and other.place.feature != "country"):
             located = other.place
             place = Place(mention.text, located.country, located.admin1, located.lat, located.lon, None, None)
             return PlaceMention(mention.start, mention.end, mention.text, place, mention.head)
@@ -368,4 +391,25 @@ def governing_place(doc: Doc, token_i: int) -> PlaceMention | None:
             ranked.append((0, abs(country.head - token_i), country))
         if ranked:
             return min(ranked, key=lambda item: (item[0], item[1]))[2]
+    return _antecedent_place(doc, verb)
+
+
+def _antecedent_place(doc: Doc, verb: Token) -> PlaceMention | None:
+    """"the center of Baghdad, where they trampled images": a where-clause happens at
+    the place its antecedent names."""
+    if not any(child.lower_ == "where" and child.dep_ == "advmod" for child in verb.children):
+        return None
+    antecedent = verb.head
+    if antecedent.i == verb.i:
+        return None
+    mentions: list[PlaceMention] = doc._.ec_places or []
+    scope = _own_tokens(antecedent)
+    inside = [mention for mention in mentions if mention.head is not None and mention.head in scope]
+    if inside:
+        return min(inside, key=lambda mention: abs((mention.head or 0) - antecedent.i))
+    for _ in range(3):  # "went to Baghdad to celebrate, where ...": up through the purpose clause
+        found = governing_place(doc, antecedent.i)
+        if found is not None or antecedent.dep_ not in ("advcl", "xcomp", "ccomp") or antecedent.head.i == antecedent.i:
+            return found
+        antecedent = antecedent.head
     return None
