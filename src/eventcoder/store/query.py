@@ -604,10 +604,10 @@ def timeline(store: DuckDBStore, flt: EventFilter | None = None, bucket: str = "
     where, params = _where(flt, store)
     rows = _fetch(
         store,
-        f"""SELECT date_trunc('{unit}', e.date_start) AS period, e.type, e.quad_class, count(*) AS n
+        f"""SELECT date_trunc(?, e.date_start) AS period, e.type, e.quad_class, count(*) AS n
             FROM events AS e WHERE e.date_start IS NOT NULL AND {where}
             GROUP BY ALL ORDER BY period""",
-        params,
+        [unit, *params],
     )
     periods: dict[str, dict[str, Any]] = {}
     for row in rows:
