@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 
 from ..annotations import ActorMention
 from ..resolve.actors import actor_for_tokens, resolve_pronoun
+from ..resolve.registry import Registry
 from .syntax import FIRST_PERSON, PERSONAL_PRONOUNS, RELATIVE_PRONOUNS, is_kind, np_with_modifiers
 
 GROUP_TYPES = frozenset({"armed_group", "organization", "government", "military", "people"})
@@ -31,6 +32,9 @@ class Discourse:
     the story has been about (subjects first) over any name mentioned."""
 
     subjects: list[tuple[int, ActorMention]] = field(default_factory=list)
+    # noun phrases already known to stand for an actor ("the activists arrested
+    # in the raid" = whoever that arrest took), keyed by head token index
+    known: dict[int, ActorMention] = field(default_factory=dict)
 
     def remember(self, offset: int, mention: ActorMention | None) -> None:
         if mention is not None:
@@ -60,6 +64,9 @@ class ArgumentContext:
 def actor_of(token: Token | None, context: ArgumentContext) -> ActorMention | None:
     if token is None:
         return None
+    known = context.discourse.known.get(token.i) if context.discourse else None
+    if known is not None:
+        return known
     lower = token.lower_
     if lower in RELATIVE_PRONOUNS and token.head.dep_ in ("relcl", "acl"):
         return actor_of(token.head.head, context)
@@ -77,8 +84,32 @@ def actor_of(token: Token | None, context: ArgumentContext) -> ActorMention | No
     if found is not None:
         return found
     if is_kind(token, "member"):
-        return _description(token, context) or salient_group(context.doc, token.idx)
-    return _owner(token, context)
+        return (_group_in_phrase(token, context) or _description(token, context)
+                or salient_group(context.doc, token.idx))
+    return _owner(token, context) or demonym_actor(token)
+
+
+def _group_in_phrase(token: Token, context: ArgumentContext) -> ActorMention | None:
+    """"militia members of the X (Y) umbrella organization", "officials at
+    the X": the group named inside the member noun's own phrase."""
+    start, end = np_with_modifiers(token)
+    first, last = context.doc[start].idx, context.doc[end - 1].idx + len(context.doc[end - 1])
+    inside = [mention for mention in context.doc._.ec_actor_mentions or []
+              if first <= mention.start and mention.end <= last and mention.type in GROUP_TYPES]
+    return inside[0] if inside else None
+
+
+def demonym_actor(token: Token) -> ActorMention | None:
+    """"Iraqi" in "Iraqi-U.S. talks": the country a demonym modifier names."""
+    if token.pos_ not in ("ADJ", "PROPN", "NOUN") or token.ent_type_ not in ("NORP", "GPE"):
+        return None
+    registry = Registry.default()
+    iso3 = registry.country_for_demonym(token.text)
+    entry = registry.country_entry(iso3) if iso3 else None
+    if entry is None:
+        return None
+    return ActorMention(start=token.idx, end=token.idx + len(token.text), text=token.text, actor_id=entry.id,
+                        name=entry.name, type="country", country=iso3, how="demonym", confidence=0.7, head=token.i)
 
 
 def _description(token: Token, context: ArgumentContext) -> ActorMention | None:
@@ -103,6 +134,11 @@ def _owner(token: Token, context: ArgumentContext) -> ActorMention | None:
             objects = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"]
             if objects:
                 return actor_of(objects[0], context)
+    for child in token.children:  # "U.S. targets", "the Iranian embassy"
+        if child.dep_ in ("compound", "amod", "nmod"):
+            found = actor_for_tokens(context.doc, child.i, child.i + 1) or demonym_actor(child)
+            if found is not None and found.type in ("country", "government"):
+                return found
     return None
 
 
@@ -139,4 +175,8 @@ def salient_group(doc: Doc, before: int, window_sentences: int = 3) -> ActorMent
                   and mention.type not in ("government",)]
     armed = [mention for mention in candidates if mention.type == "armed_group"]
     pool = armed or candidates
-    return pool[-1] if pool else None
+    if pool:
+        return pool[-1]
+    # a summary lead names the group only further on: "14 operatives …" then "the X"
+    ahead = [mention for mention in mentions if before < mention.start < before + 400 and mention.type == "armed_group"]
+    return ahead[0] if ahead else None

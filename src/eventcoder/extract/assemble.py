@@ -48,7 +48,7 @@ def same_happening(group: list[EventMention], mention: EventMention) -> bool:
     if mention.reference or any(member.reference for member in group) and len(group) == 1:
         return _same_kind(first, mention)
     if any(member.sentence.start == mention.sentence.start for member in group):
-        return _coordinated(group, mention) and _actors_compatible(group, mention)
+        return _coordinated(group, mention) and _same_kind(first, mention) and _actors_compatible(group, mention)
     if first.sense.quad_class in VERBAL_QUAD_CLASSES and not mention.is_nominal:
         return False  # two statements are two speech acts, even by the same speaker
     return _same_kind(first, mention) and _actors_compatible(group, mention, require_shared=True)

@@ -50,6 +50,7 @@ class EventStage:
             mention.quote = inside(quotes, mention.start)
             mention.speaker = speakers.of(mention.quote) if mention.quote else None
             fill_arguments(doc, mention, discourse)
+            learn_participle_patient(mention, mentions, discourse)
             fill_scope(doc, mention, self.frames, discourse)
             discourse.remember(mention.start, mention.recipient if is_passive(mention.token) else None)
             discourse.remember(mention.start, mention.actor)
@@ -114,6 +115,18 @@ def fill_arguments(doc: Doc, mention: EventMention, discourse: Discourse) -> Non
         mention.recipient = None
 
 
+def learn_participle_patient(mention: EventMention, mentions: list[EventMention], discourse: Discourse) -> None:
+    """"the 14 activists arrested in the raid": the noun a re-telling
+    participle modifies is whoever the told event was done to."""
+    if not mention.reference or mention.token.dep_ != "acl":
+        return
+    antecedent = antecedent_of(mention, mentions)
+    if antecedent is not None and antecedent.recipient is not None:
+        mention.recipient = antecedent.recipient
+        mention.actor = mention.actor or antecedent.actor
+        discourse.known[mention.token.head.i] = antecedent.recipient
+
+
 def _verbal_arguments(mention: EventMention, context: ArgumentContext) -> None:
     token = mention.token
     subject, passive = subject_of(token)
@@ -165,7 +178,17 @@ def _nominal_arguments(mention: EventMention, context: ArgumentContext) -> None:
             subject, passive = subject_of(head)
             agent = agent_of_passive(head) if passive or token.dep_ == "nsubjpass" else subject
             mention.actor = actor_of(agent, context)
+        if mention.recipient is None:  # "issued threats at X", "launched attacks against X"
+            others = [obj for obj in objects_of(head) if obj.i != token.i]
+            mention.recipient = first_actor(others, context)
+    complement = mention.trigger.extra.get("complement")
+    if complement is not None and mention.recipient is None:  # "the decision to expel X"
+        mention.recipient = first_actor(objects_of(doc_token(token, int(complement))), context)
     mention.reference = _is_reference(mention)
+
+
+def doc_token(token: Token, index: int) -> Token:
+    return token.doc[index]
 
 
 def _is_reference(mention: EventMention) -> bool:
@@ -247,6 +270,15 @@ def _temporal_anchor(token: Token, by_token: dict[int, EventMention]) -> tuple[E
     """"As soon as they were freed, they went…": the event of a temporal
     clause (or "after the raid" phrase) that this event's time hangs on."""
     verb = token if token.pos_ in ("VERB", "AUX") else token.head
+    clause_chain = [verb, *list(verb.ancestors)[:4]]
+    for node in clause_chain:
+        found, relation = _anchor_children(node, by_token)
+        if found is not None and found.token.i != token.i:
+            return found, relation
+    return None, None
+
+
+def _anchor_children(verb: Token, by_token: dict[int, EventMention]) -> tuple[EventMention | None, str | None]:
     for child in verb.children:
         if child.dep_ == "advcl" and child.i in by_token:
             marks = [mark.lower_ for mark in child.subtree if mark.dep_ in ("mark", "advmod") and mark.i < child.i]
@@ -308,6 +340,18 @@ def antecedent_of(mention: EventMention, earlier: list[EventMention]) -> EventMe
     return None
 
 
+def dated_coreferent(mention: EventMention, mentions: list[EventMention]) -> EventMention | None:
+    """A confidently dated mention of the same happening, anywhere in the text."""
+    for candidate in mentions:
+        if candidate is mention or candidate.type != mention.type or candidate.date_confidence < 0.9:
+            continue
+        if not _same_kind(candidate, mention):
+            continue
+        if candidate.recipient is None or mention.recipient is None or candidate.recipient.actor_id == mention.recipient.actor_id:
+            return candidate
+    return None
+
+
 def _same_kind(first: EventMention, other: EventMention) -> bool:
     return (first.sense.mode or None) == (other.sense.mode or None) or first.trigger.lemma == other.trigger.lemma
 
@@ -360,7 +404,7 @@ def fill_time_and_place(doc: Doc, mentions: list[EventMention], published: DateV
             if mention.date is None:
                 _date_from_links(mention, mentions)
             if mention.place is None:
-                mention.place = _place_from_links(mention)
+                mention.place = _place_from_links(mention, mentions)
     _narrative_dates(mentions)
 
 
@@ -393,6 +437,8 @@ def _date_from_links(mention: EventMention, mentions: list[EventMention]) -> Non
     anchor = mention.anchor
     if anchor is not None and anchor.reference:
         anchor = antecedent_of(anchor, mentions) or anchor
+    if anchor is not None and anchor.date_confidence < 0.9:
+        anchor = dated_coreferent(anchor, mentions) or anchor
     if anchor is not None and anchor is not mention and anchor.date is not None:
         mention.date = _relative_to(anchor.date, mention.anchor_relation, mention.date_anchor_text)
         mention.date_confidence = 0.7
@@ -415,8 +461,10 @@ def _conjunct_event(mention: EventMention) -> EventMention | None:
     return None
 
 
-def _place_from_links(mention: EventMention) -> Place | None:
+def _place_from_links(mention: EventMention, mentions: list[EventMention]) -> Place | None:
     for linked in (mention.subject_event, mention.host):
+        if linked is not None and linked.reference:
+            linked = antecedent_of(linked, mentions) or linked
         if linked is not None and linked is not mention and linked.place is not None:
             return linked.place
     return None

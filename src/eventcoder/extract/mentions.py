@@ -106,17 +106,23 @@ def _folded(token: Token, sentence: Span, by_token: dict[int, Trigger]) -> bool:
         if Frames.default().cue(ancestor.lemma_, ancestor.pos_) is not None:
             return False  # "denied that …", "claimed that …": the content stays an event of its own
         if governing is None:
-            if via.dep_ in ("relcl", "advcl") and ancestor.pos_ in ("VERB", "AUX"):
+            if _own_clause(via) and ancestor.pos_ in ("VERB", "AUX"):
                 return False  # a clause of its own under a non-event verb
             continue
         if governing.sense.fold != "complement" or via.dep_ == "conj":
             continue
         if via.dep_ == "prep" and via.lower_ not in CONTENT_PREPOSITIONS and not _in_trigger(via, governing):
             return False
-        if via.dep_ == "advcl":
-            return False
-        return True
+        return not _own_clause(via)
     return False
+
+
+def _own_clause(via: Token) -> bool:
+    """Relative and adverbial clauses tell events of their own, except an
+    infinitive of purpose ("would work to overthrow him")."""
+    if via.dep_ == "relcl":
+        return True
+    return via.dep_ == "advcl" and not any(child.dep_ == "aux" and child.lower_ == "to" for child in via.children)
 
 
 def _in_trigger(token: Token, trigger: Trigger) -> bool:

@@ -79,10 +79,10 @@ def _in_complement(via: Token) -> bool:
 def _modifier_cue(trigger: Token, frames: Frames) -> FrameCue | None:
     for child in trigger.children:
         if child.dep_ in ("amod", "advmod", "compound", "nmod"):
-            cue = frames.cue(child.lower_, child.pos_) or frames.cue(child.lemma_, child.pos_) \
-                or frames.cue(child.lower_, "ADJ")
-            if cue is not None and cue.scope == "modifier":
-                return cue
+            for cue in (frames.cue(child.lower_, child.pos_), frames.cue(child.lemma_, child.pos_),
+                        frames.cue(child.lower_, "ADJ"), frames.cue(child.lower_, "ADV")):
+                if cue is not None and cue.scope == "modifier":
+                    return cue
     for child in children(trigger.head, "advmod") if trigger.dep_ in ("dobj", "nsubjpass") else []:
         cue = frames.cue(child.lower_, child.pos_)
         if cue is not None and cue.scope == "modifier":
