@@ -10,9 +10,10 @@ the generic cues of ``data/ingest/page_cues.tsv``, never at a particular site.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from ..data import data_path, read_tsv
@@ -31,6 +32,7 @@ MAX_HEADING_WORDS = 20
 MIN_DUPLICATE_WORDS = 6  # shorter repeats ("Read more", a refrain) are not echoes
 SMALL_WORDS = frozenset({"a", "an", "and", "at", "by", "de", "for", "in", "of", "on", "the", "to", "via", "von", "al"})
 
+_KEY_DROP = re.compile(r"[^\w\s&'’-]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BULLET = re.compile(r"^(?:[•·▪▫●○◦‣∙►▶■□➢➤✓✔*]|[-–—](?=\s))\s*")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
@@ -67,6 +69,11 @@ _FOLLOW_ON = re.compile(r"^follow\b.{0,60}\bon (?:twitter|x|facebook|instagram|t
 _COOKIE_WORDS = ("we use", "uses cookies", "accept", "consent", "continuing", "privacy", "experience")
 
 
+def _starts_with_any(phrases: Iterable[str], then: str) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"^(?:{alternatives}){then}" if alternatives else r"(?!)")
+
+
 @dataclass(frozen=True)
 class PageCues:
     """Generic page-furniture wording, from ``data/ingest/page_cues.tsv``."""
@@ -79,6 +86,19 @@ class PageCues:
     caption_prefixes: frozenset[str]
     agencies: frozenset[str]
     reporting_credits: tuple[str, ...]
+
+    @cached_property
+    def chrome_prefix_pattern(self) -> re.Pattern[str]:
+        """Matches a line key that starts with a chrome prefix."""
+        return _starts_with_any(self.chrome_prefixes, r"\s")
+
+    @cached_property
+    def bare_category_label_pattern(self) -> re.Pattern[str]:
+        """ "Filed under Iran, Iraq" / "Tagged Iran": labels that need no colon (multi-word or past tense)."""
+        labels = [label for label in self.category_labels if " " in label or label.endswith("ed")]
+        ordered = sorted(labels, key=len, reverse=True)  # longest first: "tagged with" before "tagged"
+        alternatives = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in ordered)
+        return re.compile(rf"^(?P<label>{alternatives})\s+(?P<rest>\S.*)$", re.IGNORECASE)
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -224,7 +244,7 @@ def classify_line(line: Line, cues: PageCues) -> Kind:
 
 def line_key(text: str) -> str:
     """A line reduced for comparison: case-folded words, punctuation dropped."""
-    return " ".join(re.sub(r"[^\w\s&'’-]", " ", text).casefold().split())
+    return " ".join(_KEY_DROP.sub(" ", text).casefold().split())
 
 
 def is_chrome(text: str, cues: PageCues | None = None) -> bool:
@@ -233,7 +253,7 @@ def is_chrome(text: str, cues: PageCues | None = None) -> bool:
     words = len(text.split())
     if key in cues.chrome or not key:
         return True
-    if words <= MAX_CHROME_PREFIX_WORDS and any(key.startswith(prefix + " ") for prefix in cues.chrome_prefixes):
+    if words <= MAX_CHROME_PREFIX_WORDS and cues.chrome_prefix_pattern.match(key):
         return True
     label = _LABEL.match(text)
     if label and line_key(label["label"]) in cues.teaser_labels:
@@ -253,7 +273,7 @@ def category_items(text: str, cues: PageCues | None = None) -> list[str]:
     cues = cues or PageCues.default()
     match = _LABEL.match(text)
     if match is None or line_key(match["label"]) not in cues.category_labels:
-        match = _label_without_colon(text, cues)
+        match = cues.bare_category_label_pattern.match(text)
     if match is None or not match["rest"] or len(text.split()) > 40:
         return []
     items = [item.strip().lstrip("#").strip() for item in _CATEGORY_SEPARATORS.split(match["rest"])]
@@ -261,16 +281,6 @@ def category_items(text: str, cues: PageCues | None = None) -> list[str]:
     if not items or any(len(item.split()) > 6 or _TERMINAL.search(item) for item in items):
         return []
     return items
-
-
-def _label_without_colon(text: str, cues: PageCues) -> re.Match[str] | None:
-    """ "Filed under Iran, Iraq" / "Tagged Iran": labels that need no colon (multi-word or past tense)."""
-    for label in cues.category_labels:
-        if " " in label or label.endswith("ed"):
-            match = re.match(rf"^(?P<label>{re.escape(label)})\s+(?P<rest>\S.*)$", text, re.IGNORECASE)
-            if match:
-                return match
-    return None
 
 
 def _is_reporting_credit(text: str, cues: PageCues) -> bool:
@@ -359,13 +369,15 @@ def find_title(lines: list[Line], known_title: str | None) -> int | None:
         return None
     candidates = [index for index in range(start) if lines[index].kind == "body" and is_heading_like(lines[index].text)]
     keys = [line_key(lines[index].text) for index in candidates]
-    repeated = [index for index, key in zip(candidates, keys, strict=True) if keys.count(key) > 1]
+    counts = Counter(keys)
+    repeated = [index for index, key in zip(candidates, keys, strict=True) if counts[key] > 1]
     if repeated:
         return repeated[0]
     before_metadata = [index for index in candidates if _precedes_article_metadata(lines, index, start)]
     if before_metadata:
         return before_metadata[0]
-    away_from_captions = [index for index in candidates if not _block_has_caption(lines, index)]
+    caption_blocks = {line.block for line in lines if line.kind == "caption"}
+    away_from_captions = [index for index in candidates if lines[index].block not in caption_blocks]
     pool = away_from_captions or candidates
     return pool[-1] if pool else None
 
@@ -395,17 +407,14 @@ def _mark_title_repeats(lines: list[Line], title_text: str) -> None:
             line.kind = "title"
 
 
-def _block_has_caption(lines: list[Line], index: int) -> bool:
-    block = lines[index].block
-    return any(line.block == block and line.kind == "caption" for line in lines)
-
-
 def absorb_adjacent_captions(lines: list[Line]) -> None:
     """Short unpunctuated lines touching a caption are part of it (alt text, a description line)."""
     changed = True
     while changed:
         changed = False
-        for index, line in enumerate(lines):
+        # a sweep each way absorbs a run of fragments above or below a caption in one pass
+        for index in [*range(len(lines)), *reversed(range(len(lines)))]:
+            line = lines[index]
             if line.kind == "body" and _touches_caption(lines, index) and _caption_fragment(lines, index):
                 line.kind = "caption"
                 changed = True
