@@ -117,6 +117,17 @@ def test_dashboard_end_to_end(browser: object, base_url: str) -> None:
     assert page.locator("#evidence script, #evidence img").count() == 0
     assert page.locator("#evidence mark.evidence").inner_text() == sentence_of(1, 0)[0]
 
+    # clicking a map point or a network node filters by that place or actor
+    page.locator("#map circle.place").filter(has=page.locator("title", has_text="Warsaw")).click()
+    expect(rows).to_have_count(1)
+    assert page.locator("#f-place").input_value() == "Warsaw"
+    page.click("#f-reset")
+    expect(rows).to_have_count(8)
+    page.locator("#network g.node").filter(has=page.locator("title", has_text="Ghana (Q117)")).locator("circle").click()
+    expect(rows).to_have_count(2)
+    page.click("#f-reset")
+    expect(rows).to_have_count(8)
+
     # a claim shows who says so and who disputes it
     page.locator("#events tbody tr", has_text="ACCUSE").first.click()
     page.wait_for_selector("#evidence .badge.disputed")
