@@ -63,6 +63,7 @@ def mention_with(doc: Doc, words: str) -> DateMention:
     ("In June 2014, the militants seized the city of Mosul.", "2014-06", "month"),
     ("The accord was signed in 2015 by six world powers.", "2015", "year"),
     ("The group was founded in the 1990s.", "1990", "range"),
+    ("The country was occupied from 2003 to 2011.", "2003", "range"),
     ("Fighting intensified in early June 2020, residents said.", "2020-06", "range"),
 ])
 def test_absolute_dates_keep_the_precision_they_state(text: str, value: str, precision: str) -> None:

@@ -103,6 +103,14 @@ def test_in_the_country_is_the_focus_country(nlp: Language) -> None:
     assert found.place.feature == "country"
 
 
+def test_the_capital_is_the_capital_of_the_country_described(nlp: Language) -> None:
+    doc = annotate(nlp, "A car bomb exploded in the Iraqi capital on Sunday. Lebanese troops deployed in Tripoli, "
+                        "and protesters later marched in the capital.")
+    exploded, marched = governing(doc, "exploded"), governing(doc, "marched")
+    assert exploded is not None and (exploded.place.name, exploded.place.country) == ("Baghdad", "IRQ")
+    assert marched is not None and marched.place.feature == "city"
+
+
 def test_a_place_in_another_clause_does_not_place_the_event(nlp: Language) -> None:
     doc = annotate(nlp, "The minister, who was born in Beirut, resigned in Paris on Tuesday.")
     found = governing(doc, "resigned")

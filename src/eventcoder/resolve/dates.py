@@ -177,6 +177,15 @@ def _resolve_year(match: re.Match[str], reference: date | None) -> DateValue | N
     return year_value(int(match.group("year")))
 
 
+def _resolve_year_range(match: re.Match[str], reference: date | None) -> DateValue | None:
+    """"from 2010 to 2015", "2014-15": every day of those years."""
+    first, last = int(match.group("year")), match.group("year2")
+    end = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+    if end <= first:
+        return None
+    return range_value(date(first, 1, 1), date(end, 12, 31))
+
+
 def _resolve_decade(match: re.Match[str], reference: date | None) -> DateValue | None:
     start = int(match.group("decade"))
     return range_value(date(start, 1, 1), date(start + 9, 12, 31))
@@ -381,6 +390,8 @@ RULES: tuple[DateRule, ...] = (
     _rule("lone_month",
           rf"(?i:\b(?:(?P<mod>last|this|next)|in|since|until|till|by|during|through|of|before|after))\s+"
           rf"{_MONTH}\b(?!\s*[0-3]?\d)", _resolve_lone_month, "published"),
+    _rule("year_range", rf"(?i:\b(?:from|between)\s+)?\b{_YEAR}\s*(?:-|–|—|(?i:to|and|until|through))\s*"
+          r"(?P<year2>1[6-9]\d\d|20\d\d|\d\d)\b(?!-\d)", _resolve_year_range),
     _rule("decade", r"(?i:\bthe\s+)(?P<decade>1[6-9]\d0|20\d0)s\b", _resolve_decade),
     _rule("year", rf"\b{_YEAR}\b(?!-\d)", _resolve_year),
     _rule("weekday", rf"(?i:\b(?P<mod>last|this past|past|this|next|on|late|early)\s+)?{_WEEKDAY}{_TOD}\b",
@@ -556,7 +567,7 @@ _FUTURE_CUES = re.compile(
     r"\b(will|shall|scheduled|expected to|expected on|plans? to|planning to|due to|set to|slated|upcoming|until"
     r"|deadline|by the end of|next|would be held|is to)\b", re.IGNORECASE)
 _ABSOLUTE_RULES = {"iso_day", "month_day_year", "day_month_year", "weekday_full_date", "month_year", "year",
-                   "month_day_range", "part_of_month", "part_of_year"}
+                   "month_day_range", "part_of_month", "part_of_year", "year_range"}
 _HEAD_CHARS = 600
 
 

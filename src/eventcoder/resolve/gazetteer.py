@@ -81,6 +81,7 @@ class Gazetteer:
         self._demonyms: dict[str, str] = {}
         self._admin1_names: dict[tuple[str, str], str] = {}
         self._country_sizes: dict[str, Candidate] = {}
+        self._capitals: dict[str, str] = {}
         self._load_countries()
         self._load_admin1()
         self._load_cities()
@@ -105,6 +106,14 @@ class Gazetteer:
     def country(self, iso3: str) -> Place | None:
         """The country as a place, with its capital's coordinates."""
         return self._countries.get(iso3.upper())
+
+    def capital(self, iso3: str) -> Place | None:
+        """The country's capital city, when the gazetteer has it."""
+        name = self._capitals.get(iso3.upper())
+        if not name:
+            return None
+        return next((candidate.place for candidate in self.candidates(name)
+                     if candidate.place.country == iso3.upper() and candidate.place.feature == "city"), None)
 
     def iso3_of(self, iso2: str) -> str | None:
         return self._iso2_to_iso3.get(iso2.upper())
@@ -142,6 +151,7 @@ class Gazetteer:
             place = Place(row["name"], row["iso3"], None, _float(row["lat"]), _float(row["lon"]),
                           int(row["geonameid"]), "country")
             self._countries[row["iso3"]] = place
+            self._capitals[row["iso3"]] = row["capital"]
             self._iso2_to_iso3[row["iso2"]] = row["iso3"]
             candidate = Candidate(place, int(row["population"] or 0), True)
             self._country_sizes[row["iso3"]] = candidate

@@ -35,6 +35,8 @@ DIRECTIONAL_PREPOSITIONS = frozenset({"to", "into", "from", "towards", "toward",
 _PATH_DEPS = frozenset({"pobj", "prep", "compound", "nmod", "dobj", "npadvmod", "nsubjpass", "nsubj"})
 #: Words that stand for the document's focus country ("in the country").
 COUNTRY_WORDS = frozenset({"country", "nation"})
+#: Words that stand for a country's capital ("in the Iraqi capital").
+CAPITAL_WORDS = frozenset({"capital"})
 
 WELL_KNOWN_POPULATION = 100_000
 FOCUS_WEIGHT = 4.0
@@ -348,16 +350,35 @@ def _subject_start(verb: Token) -> int:
 
 
 def _country_phrase(doc: Doc, scope: set[int]) -> PlaceMention | None:
-    """"in the country": the document's focus country."""
+    """"in the country", "in the Iraqi capital", "on the outskirts of the capital": the
+    country a demonym names, else the document's focus country, or its capital."""
     for index in sorted(scope):
         token = doc[index]
-        if token.lower_ in COUNTRY_WORDS and token.dep_ == "pobj" and token.head.lower_ in LOCATIVE_PREPOSITIONS \
-                and any(child.lower_ in ("the", "this") for child in token.children):
-            country = focus_country(doc)
-            if country is not None:
-                span = doc[token.i - 1:token.i + 1]
-                return PlaceMention(span.start_char, span.end_char, span.text, country, token.i)
+        if token.lower_ not in COUNTRY_WORDS | CAPITAL_WORDS or token.dep_ != "pobj":
+            continue
+        preposition = token.head
+        if preposition.lower_ == "of" and preposition.head.dep_ == "pobj":
+            preposition = preposition.head.head
+        determiners = [child for child in token.children if child.lower_ in ("the", "this")]
+        if preposition.lower_ not in LOCATIVE_PREPOSITIONS or not determiners:
+            continue
+        place = _described_country(doc, token, capital=token.lower_ in CAPITAL_WORDS)
+        if place is not None:
+            span = doc[determiners[0].i:token.i + 1]
+            return PlaceMention(span.start_char, span.end_char, span.text, place, token.i)
     return None
+
+
+def _described_country(doc: Doc, token: Token, capital: bool) -> Place | None:
+    gazetteer = get_gazetteer()
+    named = [gazetteer.demonym(child.text) for child in token.children if child.dep_ in ("amod", "compound")]
+    iso3 = next((code for code in named if code), None)
+    if iso3 is None:
+        focus = focus_country(doc)
+        iso3 = focus.country if focus else None
+    if iso3 is None:
+        return None
+    return gazetteer.capital(iso3) if capital else gazetteer.country(iso3)
 
 
 def governing_place(doc: Doc, token_i: int) -> PlaceMention | None:
