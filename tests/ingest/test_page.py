@@ -128,3 +128,23 @@ def test_dates() -> None:
     assert parse_metadata_date("2024-01-31T23:30:00-05:00") == date(2024, 1, 31)
     assert parse_metadata_date("31 January 2024") == date(2024, 1, 31)
     assert parse_metadata_date("January 2024") is None
+
+
+def test_author_name_and_standfirst_under_the_headline() -> None:
+    page = clean_page(
+        "Minister heads to Baghdad as tensions rise\nHussein Karimi\nJanuary 5, 2020\n\n"
+        "The foreign minister arrived in Baghdad on Sunday for talks with Iraqi leaders, the ministry said.")
+    assert page.title == "Minister heads to Baghdad as tensions rise" and page.date_line == "January 5, 2020"
+    assert page.paragraphs == [
+        "The foreign minister arrived in Baghdad on Sunday for talks with Iraqi leaders, the ministry said."]
+    page = clean_page(
+        "Ministry vows response to strike on convoy\n"
+        "Spokesman says the attackers will face consequences; two officers were killed near the border\n"
+        "Regional Desk staff\nToday, 3:21 pm\n\n"
+        "The ministry said on Tuesday that it would respond to the strike at a time of its choosing.\n\n"
+        "— Jane Doe (@janedoe) June 30, 2020\n\n"
+        "Officials gave no further details about the convoy or the officers who were killed.")
+    assert page.title == "Ministry vows response to strike on convoy"
+    assert page.paragraphs[0].startswith("Spokesman says")  # the standfirst stays in the text
+    assert not any("@janedoe" in paragraph or "3:21" in paragraph or "staff" in paragraph
+                   for paragraph in page.paragraphs)

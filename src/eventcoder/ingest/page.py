@@ -53,6 +53,9 @@ _LABEL = re.compile(r"^(?P<label>[^\W\d][\w ]{0,24}?)\s*[:：|]\s*(?P<rest>\S.*)
 _CATEGORY_SEPARATORS = re.compile(r"\s*[,;|•·]\s*")
 _NAV_SEPARATORS = re.compile(r"\s+[|•·»›]\s+")
 _BYLINE = re.compile(r"^(?:by|written by|words by|story by|author)\s*:?\s+(?P<names>[A-Z].*)$", re.IGNORECASE)
+_BYLINE_ROLE = re.compile(
+    r"^[A-Z][^.!?:]{0,60}\b(?:staff|correspondents?|reporters?|contributors?|writers?|agencies|newsroom|desk)$")
+_NAME_WORD = re.compile(r"^[A-Z][a-zà-ÿ'’.-]*(?:-[A-Z][a-zà-ÿ'’.]*)?$")
 _DATE_FURNITURE = re.compile(
     r"^(?:(?P<label>posted|published|updated|last updated|last modified|date|first published)(?:\s+on)?\s*:?\s*)?"
     rf"(?P<date>{ABSOLUTE_DATE})"
@@ -60,7 +63,13 @@ _DATE_FURNITURE = re.compile(
     r"(?:\s*[|·•,-]?\s*by\s+\S.{0,60})?$",
     re.IGNORECASE,
 )
-_RELATIVE_STAMP = re.compile(r"^(?:updated|posted|published)\b.{0,40}\bago$", re.IGNORECASE)
+_RELATIVE_STAMP = re.compile(
+    r"^(?:(?:updated|posted|published)\b.{0,40}\bago|\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago"
+    r"|(?:today|yesterday)(?:,|\s+at)?\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,5})?)$",
+    re.IGNORECASE,
+)
+# "— Jane Doe (@janedoe) June 30, 2020" and "pic.twitter.com/…": the frame of an embedded post
+_EMBED_SIGNATURE = re.compile(r"^(?:[—–-]\s*)?[^()]{1,80}\(@\w{1,30}\)\s+.{0,30}\d{4}$|pic\.twitter\.com/|^https?://\S+$")
 _READING_TIME = re.compile(r"^\d+\s*-?\s*min(?:ute)?s?\s+read$", re.IGNORECASE)
 _COMMENT_COUNT = re.compile(r"^\d+\s+(?:comments?|responses?|replies|thoughts on .*)$", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)\s|copyright\b)|all rights reserved", re.IGNORECASE)
@@ -260,6 +269,8 @@ def is_chrome(text: str, cues: PageCues | None = None) -> bool:
         return True  # "Read more: <another article's headline>"
     if _READING_TIME.match(key) or _RELATIVE_STAMP.match(text) or (words <= 15 and _FOLLOW_ON.match(text)):
         return True
+    if words <= 25 and _EMBED_SIGNATURE.search(text):
+        return True
     if words <= 25 and _COPYRIGHT.search(text):
         return True
     if "cookie" in key and words <= 80 and any(word in key for word in _COOKIE_WORDS):
@@ -292,8 +303,16 @@ def _is_reporting_credit(text: str, cues: PageCues) -> bool:
 
 
 def _is_byline(text: str) -> bool:
-    match = _BYLINE.match(text)
-    return bool(match) and len(text.split()) <= 12 and not text.endswith(".")
+    words = len(text.split())
+    if _BYLINE_ROLE.match(text):
+        return words <= 8
+    return _BYLINE.match(text) is not None and words <= 12 and not text.endswith(".")
+
+
+def is_name_like(text: str) -> bool:
+    """Two to four capitalised words and nothing else: how an author's name stands under a headline."""
+    words = text.split()
+    return 2 <= len(words) <= 4 and all(_NAME_WORD.match(word) for word in words)
 
 
 def is_caption(text: str, cues: PageCues | None = None) -> bool:
@@ -375,7 +394,7 @@ def find_title(lines: list[Line], known_title: str | None) -> int | None:
         return repeated[0]
     before_metadata = [index for index in candidates if _precedes_article_metadata(lines, index, start)]
     if before_metadata:
-        return before_metadata[0]
+        return _headline_above(lines, before_metadata[0], set(candidates))
     caption_blocks = {line.block for line in lines if line.kind == "caption"}
     away_from_captions = [index for index in candidates if lines[index].block not in caption_blocks]
     pool = away_from_captions or candidates
@@ -386,6 +405,18 @@ def _precedes_article_metadata(lines: list[Line], index: int, limit: int) -> boo
     """Whether the next non-chrome line is a byline, a date line or a category line, as under a headline."""
     following = (line for line in lines[index + 1:limit] if line.kind != "chrome")
     return next((line.kind for line in following), None) in ("byline", "dateline", "category")
+
+
+def _headline_above(lines: list[Line], index: int, candidates: set[int]) -> int:
+    """The headline when the line above the byline is an author's name or a long standfirst under it."""
+    above = index - 1
+    if above not in candidates:
+        return index
+    if is_name_like(lines[index].text):
+        lines[index].kind = "byline"
+        return above
+    longer = len(lines[index].text.split()) >= 12 and len(lines[above].text) < len(lines[index].text)
+    return above if longer else index
 
 
 def _find_known_title(lines: list[Line], known_title: str) -> int | None:
