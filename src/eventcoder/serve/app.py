@@ -25,8 +25,11 @@ from . import schemas
 from .backend import Backend, BadCursorError, NotFoundError, QueryParams
 
 STATIC_DIR = Path(__file__).parent / "static"
-MAX_PARAM_CHARS = 200
-ID_PATTERN = r"^[\w][\w:.\-]{0,199}$"
+MAX_PARAM_CHARS = 200  # names, places, search text
+MAX_ID_CHARS = 300  # "local:" + a slug of a long name stays well under this
+MAX_CURSOR_CHARS = 1000
+MAX_QUERY_CHARS = 6400  # the whole query string
+ID_PATTERN = r"^[\w][\w:.\-]*$"
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 TOKEN_PATTERN = r"^[A-Za-z_]{1,40}$"
 
@@ -152,7 +155,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 def _install_security_headers(app: FastAPI) -> None:
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if len(request.url.query) > 4 * MAX_PARAM_CHARS * 8:
+        if len(request.url.query) > MAX_QUERY_CHARS:
             response: Response = error_response(422, "invalid_parameter", "query string too long")
         else:
             response = await call_next(request)
@@ -169,23 +172,24 @@ def _install_security_headers(app: FastAPI) -> None:
 # ---------------------------------------------------------------- parameters
 
 Text = Annotated[str | None, Query(max_length=MAX_PARAM_CHARS)]
-IdParam = Annotated[str, PathParam(pattern=ID_PATTERN, max_length=200, description="an id as the API gave it")]
-Cursor = Annotated[str | None, Query(max_length=MAX_PARAM_CHARS, description="next_cursor of the previous page")]
+IdQuery = Annotated[str | None, Query(pattern=ID_PATTERN, max_length=MAX_ID_CHARS)]
+IdParam = Annotated[str, PathParam(pattern=ID_PATTERN, max_length=MAX_ID_CHARS, description="an id the API gave")]
+Cursor = Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS, description="next_cursor of the previous page")]
 
 
 def event_filters(
     type: Annotated[str | None, Query(pattern=TOKEN_PATTERN, description="PLOVER event type, e.g. PROTEST")] = None,
-    actor: Annotated[str | None, Query(max_length=MAX_PARAM_CHARS, description="source actor id or name")] = None,
+    actor: Annotated[str | None, Query(max_length=MAX_ID_CHARS, description="source actor id or name")] = None,
     role: Annotated[Literal["actor", "recipient"] | None, Query(description="side `actor` must be on")] = None,
-    recipient: Annotated[str | None, Query(max_length=MAX_PARAM_CHARS, description="recipient id or name")] = None,
+    recipient: Annotated[str | None, Query(max_length=MAX_ID_CHARS, description="recipient id or name")] = None,
     since: Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY[-MM[-DD]], inclusive")] = None,
     until: Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY[-MM[-DD]], inclusive")] = None,
     modality: Annotated[Modality | None, Query()] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}$", description="ISO 3166-1 alpha-3")] = None,
     place: Annotated[str | None, Query(max_length=MAX_PARAM_CHARS, description="location name")] = None,
     q: Annotated[str | None, Query(max_length=MAX_PARAM_CHARS, description="text in the evidence sentence")] = None,
-    document: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=200, description="document id")] = None,
-    story: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=200, description="story id")] = None,
+    document: IdQuery = None,
+    story: IdQuery = None,
     min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
 ) -> QueryParams:
     return QueryParams(
