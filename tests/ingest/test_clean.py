@@ -155,3 +155,19 @@ def test_nothing_but_furniture_is_an_empty_failure() -> None:
 
 def test_a_short_document_keeps_its_only_line() -> None:
     assert clean_article(text_document("Ceasefire holds")).text == "Ceasefire holds"
+
+
+def test_page_without_blank_lines_between_paragraphs(fixtures: Path) -> None:
+    article = article_of(fixtures / "analysis_no_blank_lines.txt")
+    assert article.title == "Why the governing coalition walked out of parliament"
+    assert (article.published.value, article.published_source) == ("2022-06-14", "inferred")
+    assert article.text.split("\n\n") == [
+        "The party's leader ordered its 73 lawmakers to resign on Sunday, a move that upended months of talks on "
+        "forming a government.",
+        "The resignation leaves the rival bloc, an alliance of five parties, as the largest group in the chamber.",
+        "What happens now?",
+        "Under the constitution, the vacant seats pass to the runners-up in each district.",
+    ]
+    assert article.captions == [
+        "Supporters rally in the capital",
+        "Supporters of the party rally in the main square of the capital, June 10, 2022. Photo: Omar Said"]

@@ -57,7 +57,8 @@ _BYLINE_ROLE = re.compile(
     r"^[A-Z][^.!?:]{0,60}\b(?:staff|correspondents?|reporters?|contributors?|writers?|agencies|newsroom|desk)$")
 _NAME_WORD = re.compile(r"^[A-Z][a-zà-ÿ'’.-]*(?:-[A-Z][a-zà-ÿ'’.]*)?$")
 _DATE_FURNITURE = re.compile(
-    r"^(?:(?P<label>posted|published|updated|last updated|last modified|date|first published)(?:\s+on)?\s*:?\s*)?"
+    r"^(?:[^\W\d][\w ]{0,30}\s[|·•]\s*)?"  # a section label before it: "Analysis | 14 June 2022"
+    r"(?:(?P<label>posted|published|updated|last updated|last modified|date|first published)(?:\s+on)?\s*:?\s*)?"
     rf"(?P<date>{ABSOLUTE_DATE})"
     r"(?:[,\s]+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,5})?)?"
     r"(?:\s*[|·•,-]?\s*by\s+\S.{0,60})?$",
@@ -320,15 +321,14 @@ def is_caption(text: str, cues: PageCues | None = None) -> bool:
     cues = cues or PageCues.default()
     if len(text.split()) > 80:
         return False
-    label = _LABEL.match(text)
-    if (label and line_key(label["label"]) in cues.caption_prefixes) or _PICTURE_BY.match(text):
+    if _has_caption_label(text, cues) or _PICTURE_BY.match(text):
         return True
     if _AGENCY_SLASH_CREDIT.search(text) or _CAPTION_LABEL.match(text) or _TRAILING_CREDIT.search(text):
         return True
     if len(text.split()) <= 4 and line_key(text.lstrip("©")) in cues.agencies:
         return True  # a bare credit line: "Getty Images"
     bar = _BAR_CREDIT.search(text)
-    if bar and is_credit(bar.group(1), text[: bar.start()].rstrip() + ".", cues):
+    if bar and _is_named_credit(bar.group(1), cues):
         return True  # "Protesters in Baghdad | Getty Images"
     paren = _CREDIT_PAREN.search(text)
     return paren is not None and is_credit(paren.group(1), text[: paren.start()].rstrip(), cues)
@@ -340,9 +340,7 @@ def is_credit(content: str, before: str, cues: PageCues | None = None) -> bool:
     key = line_key(content)
     if not key:
         return False
-    if key in cues.agencies or any(key.startswith(prefix + " ") for prefix in cues.caption_prefixes):
-        return True
-    if re.match(r"^[A-Z][^/\s]*(?: [^/\s]+){0,3}/\S", content):  # "AP Photo/Name", "Account/Twitter"
+    if _is_named_credit(content, cues):  # "(Reuters)", "(AP Photo/Name)", "(Account/Twitter)"
         return True
     words = content.replace(",", " ").split()
     if not 1 <= len(words) <= 8 or _is_acronym(words):
@@ -351,6 +349,13 @@ def is_credit(content: str, before: str, cues: PageCues | None = None) -> bool:
     title_case = title_case and any(word[0].isalpha() for word in words)  # "(1980-1988)" dates, credits nobody
     has_year = re.search(r"\b(?:19|20)\d{2}$", content) is not None
     return title_case and (bool(_TERMINAL.search(before)) or has_year)
+
+
+def _is_named_credit(content: str, cues: PageCues) -> bool:
+    """An agency, "Agency/Photographer", or "Photo: …" — credits that need no context to be told."""
+    key = line_key(content)
+    return (key in cues.agencies or any(key.startswith(prefix + " ") for prefix in cues.caption_prefixes)
+            or re.match(r"^[A-Z][^/\s]*(?: [^/\s]+){0,3}/\S", content) is not None)
 
 
 def _is_acronym(words: list[str]) -> bool:
@@ -466,10 +471,18 @@ def _caption_fragment(lines: list[Line], index: int) -> bool:
         return False
     if not _TERMINAL.search(line.text) and words <= MAX_CAPTION_FRAGMENT_WORDS:
         return True
+    # "Photo: Agency" then the sentence describing the picture, the two set apart from the text by blank lines
+    # (where paragraphs are not set apart, a sentence after a credit may be the article's own)
     previous = lines[index - 1] if index > 0 else None
-    # "Photo: Agency" then the sentence describing the picture
-    return (previous is not None and previous.block == line.block and previous.kind == "caption"
-            and (_LABEL.match(previous.text) is not None or _CAPTION_LABEL.match(previous.text) is not None))
+    ends_block = index + 1 == len(lines) or lines[index + 1].block != line.block
+    return (ends_block and previous is not None and previous.block == line.block and previous.kind == "caption"
+            and _has_caption_label(previous.text))
+
+
+def _has_caption_label(text: str, cues: PageCues | None = None) -> bool:
+    cues = cues or PageCues.default()
+    label = _LABEL.match(text)
+    return (label is not None and line_key(label["label"]) in cues.caption_prefixes) or bool(_CAPTION_LABEL.match(text))
 
 
 def mark_header(lines: list[Line], title_index: int | None) -> str | None:
