@@ -103,6 +103,9 @@ def demonym_actor(token: Token) -> ActorMention | None:
     """"Iraqi" in "Iraqi-U.S. talks": the country a demonym modifier names."""
     if token.pos_ not in ("ADJ", "PROPN", "NOUN") or token.ent_type_ not in ("NORP", "GPE"):
         return None
+    before = token.doc[max(0, token.i - 2):token.i].text.lower()
+    if token.lower_.startswith(("pro-", "anti-")) or before.replace(" ", "") in ("pro-", "anti-"):
+        return None  # "pro-Iranian militia" is not Iran
     registry = Registry.default()
     iso3 = registry.country_for_demonym(token.text)
     entry = registry.country_entry(iso3) if iso3 else None

@@ -48,7 +48,8 @@ def same_happening(group: list[EventMention], mention: EventMention) -> bool:
     if mention.reference or any(member.reference for member in group) and len(group) == 1:
         return _same_kind(first, mention)
     if any(member.sentence.start == mention.sentence.start for member in group):
-        return _coordinated(group, mention) and _same_kind(first, mention) and _actors_compatible(group, mention)
+        # one protest that "trampled images of X and set fire to Y's flags": targets may differ
+        return _coordinated(group, mention) and _same_kind(first, mention) and _same_actor(group, mention)
     if first.sense.quad_class in VERBAL_QUAD_CLASSES and not mention.is_nominal:
         return False  # two statements are two speech acts, even by the same speaker
     return _same_kind(first, mention) and _actors_compatible(group, mention, require_shared=True)
@@ -63,6 +64,11 @@ def _coordinated(group: list[EventMention], mention: EventMention) -> bool:
     fire to flags") tell one happening."""
     return any(mention.token.head == member.token or member.token.head == mention.token
                for member in group if mention.token.dep_ == "conj" or member.token.dep_ == "conj")
+
+
+def _same_actor(group: list[EventMention], mention: EventMention) -> bool:
+    theirs = {member.actor.actor_id for member in group if member.actor is not None}
+    return mention.actor is None or not theirs or mention.actor.actor_id in theirs
 
 
 def _actors_compatible(group: list[EventMention], mention: EventMention, require_shared: bool = False) -> bool:

@@ -87,18 +87,25 @@ class QuoteSpeakers:
         if quote not in self._known:
             verb = speech_verb(self.doc, quote)
             context = ArgumentContext(self.doc, discourse=self.discourse)
-            speaker = actor_of(subject_of(verb)[0], context) if verb is not None else None
+            speaker = actor_of(_speaker_token(verb, quote), context) if verb is not None else None
             if speaker is None and verb is None:
                 speaker = self._previous_speaker(quote)
             self._known[quote] = speaker
         return self._known[quote]
 
-    def _previous_speaker(self, quote: QuoteSpan) -> ActorMention | None:
+    def _previous_speaker(self, quote: QuoteSpan) -> ActorMention | None:  # noqa: D401
         """A quote with no speech verb continues the quote just before it."""
         earlier = [other for other in self.quotes if other.close_at < quote.open_at]
         if earlier and quote.open_at - earlier[-1].close_at < 600:
             return self.of(earlier[-1])
         return None
+
+
+def _speaker_token(verb: Token, quote: QuoteSpan) -> Token | None:
+    """The subject of the speech verb that stands outside the quotation."""
+    outside = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")
+               and not quote.open_at <= child.idx <= quote.close_at]
+    return outside[0] if outside else subject_of(verb)[0]
 
 
 # --------------------------------------------------------------------------
@@ -159,12 +166,13 @@ def _nominal_arguments(mention: EventMention, context: ArgumentContext) -> None:
         of_objects = owner + of_objects
         owner = []
     mention.actor = first_actor(owner, context) or first_actor(preposition_objects(token, "by"), context)
-    if mention.sense.frame == "self":
-        mention.actor = mention.actor or first_actor(of_objects, context)
-    else:
+    if _of_names_patient(mention):
         mention.recipient = first_actor(of_objects, context)
+    else:  # "the threats of X", "the visit of X": X acts
+        mention.actor = mention.actor or first_actor(of_objects, context)
     mention.recipient = mention.recipient or first_actor(preposition_objects(token, *PATIENT_PREPOSITIONS), context)
-    modifiers = [child for child in token.children if child.dep_ in ("compound", "amod", "nmod")]
+    modifiers = [node for child in token.children if child.dep_ in ("compound", "amod", "nmod")
+                 for node in child.subtree if node.dep_ in ("compound", "amod", "nmod")]
     modifier_actors = [actor_of(child, context) for child in modifiers]
     named = [actor for actor in modifier_actors if actor is not None]
     if mention.actor is None and named:
@@ -185,6 +193,17 @@ def _nominal_arguments(mention: EventMention, context: ArgumentContext) -> None:
     if complement is not None and mention.recipient is None:  # "the decision to expel X"
         mention.recipient = first_actor(objects_of(doc_token(token, int(complement))), context)
     mention.reference = _is_reference(mention)
+
+
+PATIENT_OF_TYPES = frozenset({"COERCE", "ASSAULT", "SANCTION"})
+
+
+def _of_names_patient(mention: EventMention) -> bool:
+    """"the arrest of X", "the bombing of X": X undergoes it; "the threats of
+    X", "the visit of X": X acts."""
+    if mention.sense.frame == "self":
+        return False
+    return mention.sense.frame == "recipient_subject" or mention.type in PATIENT_OF_TYPES
 
 
 def doc_token(token: Token, index: int) -> Token:
@@ -270,7 +289,7 @@ def _temporal_anchor(token: Token, by_token: dict[int, EventMention]) -> tuple[E
     """"As soon as they were freed, they went…": the event of a temporal
     clause (or "after the raid" phrase) that this event's time hangs on."""
     verb = token if token.pos_ in ("VERB", "AUX") else token.head
-    clause_chain = [verb, *list(verb.ancestors)[:4]]
+    clause_chain = [verb, *list(verb.ancestors)[:8]]
     for node in clause_chain:
         found, relation = _anchor_children(node, by_token)
         if found is not None and found.token.i != token.i:
@@ -279,6 +298,12 @@ def _temporal_anchor(token: Token, by_token: dict[int, EventMention]) -> tuple[E
 
 
 def _anchor_children(verb: Token, by_token: dict[int, EventMention]) -> tuple[EventMention | None, str | None]:
+    # "as soon as they were freed" hangs on the adverb "soon", which hangs on the verb
+    adverbs = [child for child in verb.children if child.dep_ == "advmod" and is_kind_word(child.lower_, "temporal")]
+    for adverb in adverbs:
+        for clause in children(adverb, "advcl"):
+            if clause.i in by_token:
+                return by_token[clause.i], "after"
     for child in verb.children:
         if child.dep_ == "advcl" and child.i in by_token:
             marks = [mark.lower_ for mark in child.subtree if mark.dep_ in ("mark", "advmod") and mark.i < child.i]
