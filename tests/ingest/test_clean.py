@@ -171,3 +171,25 @@ def test_page_without_blank_lines_between_paragraphs(fixtures: Path) -> None:
     assert article.captions == [
         "Supporters rally in the capital",
         "Supporters of the party rally in the main square of the capital, June 10, 2022. Photo: Omar Said"]
+
+
+def test_html_title_loses_the_site_suffix_and_microdata_date_counts() -> None:
+    html = ("<html><head><title>Port strike ends after pay deal | Coast Herald</title>"
+            '<meta property="og:site_name" content="Coast Herald"></head><body><article>'
+            '<time itemprop="datePublished" datetime="2023-09-14T07:00:00Z">Sept. 14</time>'
+            "<p>Dock workers at the country's largest port returned to work on Thursday after unions accepted a "
+            "new pay offer, ending a strike that had lasted nine days and stranded dozens of ships.</p>"
+            "<p>The agreement raises wages by eight percent over two years, the port authority said.</p>"
+            "</article></body></html>")
+    raw = RawDocument(content=html, origin="page.html", format="html", doc_id="0" * 64)
+    article = clean_article(raw)
+    assert article.title == "Port strike ends after pay deal" and article.source == "Coast Herald"
+    assert (article.published.value, article.published_source) == ("2023-09-14", "metadata")
+    assert article.text.startswith("Dock workers")
+
+
+def test_old_mac_and_windows_line_endings() -> None:
+    text = "Title Of The Story\r\rBy Ann Lee\r\n\r\nTroops left the town on Monday after the ceasefire, officials said."
+    article = clean_article(text_document(text))
+    assert article.title == "Title Of The Story"
+    assert article.text == "Troops left the town on Monday after the ceasefire, officials said."

@@ -59,10 +59,11 @@ def extract_html(html: str) -> HtmlPage:
         include_formatting=False, deduplicate=False,
     )
     text = getattr(document, "text", None) or fallback_text(tree)
+    site_name = _clean(getattr(document, "sitename", None))
     return HtmlPage(
         text=text,
-        title=_clean(getattr(document, "title", None)),
-        site_name=_clean(getattr(document, "sitename", None)),
+        title=without_site_suffix(_clean(getattr(document, "title", None)), site_name),
+        site_name=site_name,
         published=declared_date,
         categories=[*(getattr(document, "categories", None) or []), *(getattr(document, "tags", None) or [])],
         captions=captions,
@@ -96,6 +97,10 @@ def declared_published(tree: HtmlElement) -> str | None:
         content = (meta.get("content") or "").strip()
         if key in PUBLISHED_META and content:
             return content
+    for element in tree.xpath('//*[@itemprop="datePublished"]'):  # microdata, e.g. <time itemprop=…>
+        value = (element.get("datetime") or element.get("content") or "").strip()
+        if value:
+            return str(value)
     return None
 
 
@@ -137,6 +142,17 @@ def fallback_text(tree: HtmlElement) -> str:
         element.text = "\n" + (element.text or "")
         element.tail = "\n" + (element.tail or "")
     return str(root.text_content())
+
+
+def without_site_suffix(title: str | None, site_name: str | None) -> str | None:
+    """ "Talks collapse in Doha | Gulf Daily" -> "Talks collapse in Doha" when the site is Gulf Daily."""
+    if not title or not site_name:
+        return title
+    for separator in (" | ", " - ", " – ", " — ", " :: ", " · "):
+        head, found, tail = title.rpartition(separator)
+        if found and head and tail.strip().casefold() == site_name.casefold():
+            return head.strip()
+    return title
 
 
 def _clean(value: str | None) -> str | None:

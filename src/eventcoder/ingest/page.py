@@ -179,7 +179,7 @@ def split_lines(text: str) -> list[Line]:
     """Non-blank lines with whitespace collapsed, bullets stripped and hard-wrapped lines rejoined."""
     lines: list[Line] = []
     block = 0
-    for raw in text.split("\n"):
+    for raw in text.splitlines():  # \r\n, \r, \u2028 … all end a line
         stripped = _SPACES.sub(" ", raw).strip()
         if not stripped:
             block += 1
