@@ -89,11 +89,16 @@ FROM event_seq ORDER BY doc_n, k;
 INSERT INTO event_mentions
 SELECT id, document_id, evidence_start, evidence_end, evidence_text FROM events;
 
-INSERT INTO stories
-SELECT story_id, arg_min(id, document_id), any_value(type), any_value(quad_class), any_value(actor_id),
-       any_value(recipient_id), max(date_start), min(date_end), any_value(location_name),
-       any_value(location_country), any_value(geonameid), any_value(evidence_text), min(date_start),
-       count(*), count(*), ['Outlet A', 'Outlet B'][1:count(*)::INTEGER], list(document_id)
+INSERT INTO stories BY NAME
+SELECT story_id AS id, arg_min(id, document_id) AS event_id, any_value(type) AS type,
+       any_value(quad_class) AS quad_class, any_value(actor_id) AS actor_id, any_value(recipient_id) AS recipient_id,
+       max(date_start) AS date_start, min(date_end) AS date_end, any_value(location_name) AS location_name,
+       any_value(location_country) AS location_country, any_value(geonameid) AS geonameid,
+       any_value(evidence_text) AS evidence_text, min(date_start) AS first_reported,
+       coalesce(max(date_start), min(date_start) - 3) AS window_start,
+       coalesce(min(date_end), min(date_start)) AS window_end,
+       count(*) AS n_reports, count(*) AS n_sources,
+       ['Outlet A', 'Outlet B'][1:count(*)::INTEGER] AS sources, list(document_id) AS document_ids
 FROM events GROUP BY story_id ORDER BY min(date_start);
 
 UPDATE actors SET n_events = c.n FROM (

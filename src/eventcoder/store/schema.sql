@@ -122,6 +122,8 @@ CREATE TABLE IF NOT EXISTS stories (
     geonameid BIGINT,
     evidence_text VARCHAR,
     first_reported DATE,             -- earliest publication day among the reports
+    window_start DATE,               -- days a new report must overlap to be compared (dates,
+    window_end DATE,                 -- or the days just before first_reported when undated)
     n_reports INTEGER,
     n_sources INTEGER,
     sources VARCHAR[],

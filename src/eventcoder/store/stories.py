@@ -34,6 +34,9 @@ from .rows import Row
 
 #: An undated report is taken to be about the days just before its publication.
 UNDATED_LOOKBACK = timedelta(days=3)
+#: Reports whose date window is wider than this (a year, a vague range) are only compared within their batch:
+#: against stored stories they would match too much to be evidence of one happening.
+MAX_MATCH_WINDOW = timedelta(days=31)
 #: Evidence similarity (0-100) needed with one shared argument.
 SIMILAR_EVIDENCE = 50.0
 #: Evidence similarity needed when the types differ within one family.
@@ -106,7 +109,11 @@ class Story:
         self.n_reports += 1
 
     def row(self) -> Row:
-        return {item.name: getattr(self, item.name) for item in fields(self)}
+        window = self.window()
+        return {
+            **{item.name: getattr(self, item.name) for item in fields(self)},
+            "window_start": window[0] if window else None, "window_end": window[1] if window else None,
+        }
 
 
 def _window(start: date | None, end: date | None, published: date | None) -> tuple[date, date] | None:
@@ -222,13 +229,23 @@ def _best_story(report: Report, stories: Iterable[Story]) -> Story | None:
     return max(scored, key=lambda item: (item[0], -(item[1].first_reported or date.max).toordinal()))[1]
 
 
+# Stories near the batch's days first (zone maps on window_start), then per report the
+# conditions match_score checks that SQL can: a superset of the real matches, kept small.
 _CANDIDATES_SQL = """
+WITH near AS (
+    SELECT * FROM stories
+    WHERE window_start <= (SELECT max(window_end) FROM new_reports)
+      AND window_end >= (SELECT min(window_start) FROM new_reports)
+)
 SELECT n.event_id AS for_event, s.*
 FROM new_reports AS n
-JOIN stories AS s
-  ON (s.type = n.type OR s.quad_class = n.quad_class)
- AND coalesce(s.date_start, s.first_reported - ?::INTEGER) <= n.window_end
- AND coalesce(s.date_end, s.first_reported) >= n.window_start
+JOIN near AS s ON s.window_start <= n.window_end AND s.window_end >= n.window_start
+WHERE (s.type = n.type OR s.quad_class = n.quad_class)
+  AND (s.actor_id IS NULL OR n.actor_id IS NULL OR s.actor_id = n.actor_id)
+  AND (s.recipient_id IS NULL OR n.recipient_id IS NULL OR s.recipient_id = n.recipient_id)
+  AND (s.geonameid IS NULL OR n.geonameid IS NULL OR s.geonameid = n.geonameid)
+  AND (s.location_country IS NULL OR n.location_country IS NULL OR s.location_country = n.location_country)
+  AND NOT list_contains(s.document_ids, n.document_id)
 """
 
 
@@ -237,23 +254,29 @@ def _candidate_stories(con: duckdb.DuckDBPyConnection, reports: list[Report]) ->
     keyed = [
         (report, window) for report in reports
         if (window := _window(report.event["date_start"], report.event["date_end"], report.published)) is not None
+        and window[1] - window[0] <= MAX_MATCH_WINDOW
     ]
     if not keyed:
         return {}
+    columns = {
+        "event_id": pa.string(), "document_id": pa.string(), "type": pa.string(), "quad_class": pa.int32(),
+        "actor_id": pa.string(), "recipient_id": pa.string(), "geonameid": pa.int64(),
+        "location_country": pa.string(),
+    }
     table = pa.table({
-        "event_id": pa.array([r.event["id"] for r, _ in keyed], pa.string()),
-        "type": pa.array([r.event["type"] for r, _ in keyed], pa.string()),
-        "quad_class": pa.array([r.event["quad_class"] for r, _ in keyed], pa.int32()),
+        **{name: pa.array([r.event["id" if name == "event_id" else name] for r, _ in keyed], kind)
+           for name, kind in columns.items()},
         "window_start": pa.array([w[0] for _, w in keyed], pa.date32()),
         "window_end": pa.array([w[1] for _, w in keyed], pa.date32()),
     })
     con.register("new_reports", table)
     try:
-        cursor = con.execute(_CANDIDATES_SQL, [UNDATED_LOOKBACK.days])
+        cursor = con.execute(_CANDIDATES_SQL)
         names = [column[0] for column in cursor.description or []]
         found: dict[str, list[Story]] = {}
         for values in cursor.fetchall():
             row = dict(zip(names, values, strict=True))
+            del row["window_start"], row["window_end"]
             found.setdefault(row.pop("for_event"), []).append(Story(**row))
         return found
     finally:
