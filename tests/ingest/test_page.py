@@ -148,3 +148,28 @@ def test_author_name_and_standfirst_under_the_headline() -> None:
     assert page.paragraphs[0].startswith("Spokesman says")  # the standfirst stays in the text
     assert not any("@janedoe" in paragraph or "3:21" in paragraph or "staff" in paragraph
                    for paragraph in page.paragraphs)
+
+
+def test_related_box_in_the_middle_does_not_end_the_article() -> None:
+    page = clean_page(
+        "Rebels shelled the outskirts of the city overnight, killing four civilians, the governor said.\n\n"
+        "Related\nCeasefire talks stall in the capital\nAid convoy reaches besieged town\n\n"
+        "The army said it had pushed the rebels back from two villages by Tuesday morning.\n\n"
+        "Leave a Reply\nThis is a comment by a reader who disagrees with the article's account of events.")
+    assert page.paragraphs == [
+        "Rebels shelled the outskirts of the city overnight, killing four civilians, the governor said.",
+        "The army said it had pushed the rebels back from two villages by Tuesday morning."]
+
+
+@pytest.mark.parametrize("line", [
+    "Regulators said websites must ask users to consent before placing tracking cookies on their devices.",
+    "Copyright lawyers said the ruling would reshape the music industry.",
+    "By contrast the militia has grown stronger since the election",
+    "The sanctions were imposed jointly by the US/UK.",
+    "Hospitals short of staff",
+    "He was later released (Article 76 of the penal code)",
+])
+def test_news_sentences_that_resemble_furniture_stay_in_the_text(line: str) -> None:
+    body = "Officials confirmed the figures on Monday in a statement released to reporters."
+    page = clean_page(f"{body}\n\n{line}\n\n{body.replace('Monday', 'Tuesday')}")
+    assert line in page.paragraphs

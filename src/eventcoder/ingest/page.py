@@ -24,7 +24,7 @@ Kind = Literal[
     "body", "chrome", "title", "header", "caption", "category", "byline", "dateline", "credit", "end", "duplicate",
 ]
 
-CUE_KINDS = ("chrome", "chrome_prefix", "teaser_label", "end", "category_label", "caption_prefix", "agency",
+CUE_KINDS = ("chrome", "chrome_prefix", "teaser_label", "end", "related", "category_label", "caption_prefix", "agency",
              "reporting_credit")
 MAX_CHROME_PREFIX_WORDS = 15  # "Sign up for our daily briefing" yes, a paragraph that starts alike no
 MAX_CAPTION_FRAGMENT_WORDS = 25  # an untitled caption phrase ("Protesters outside the embassy")
@@ -39,7 +39,8 @@ _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _NOT_HEADING_END = re.compile(r"[.,;:]$")
 _CREDIT_PAREN = re.compile(r"\(([^()]{1,80})\)\s*$")
-_AGENCY_SLASH_CREDIT = re.compile(r"\b[A-Z]{2,}(?:\s[A-Z][A-Za-z]+)?/[A-Z][\w.'’ /-]{1,60}$")
+# "… June 29, 2020. REUTERS/Name", "… in Kabul. AP Photo/Name/File": after a sentence, no final full stop
+_AGENCY_SLASH_CREDIT = re.compile(r"(?:^|[.!?\"”]\s+)[A-Z]{2,}(?:\s[A-Z][A-Za-z]+)?/[A-Z][\w'’ /-]{1,60}$")
 # "Image source, Reuters" / "Image caption," / "Photo credit: X"
 _CAPTION_LABEL = re.compile(r"^(?:image|photo|picture|media|video)\s+(?:source|caption|credit)s?\s*[,:]", re.IGNORECASE)
 # "… in Baghdad. Photograph: Name/Agency", "… in Baghdad. © Agency"
@@ -53,8 +54,9 @@ _LABEL = re.compile(r"^(?P<label>[^\W\d][\w ]{0,24}?)\s*[:：|]\s*(?P<rest>\S.*)
 _CATEGORY_SEPARATORS = re.compile(r"\s*[,;|•·]\s*")
 _NAV_SEPARATORS = re.compile(r"\s+[|•·»›]\s+")
 _BYLINE = re.compile(r"^(?:by|written by|words by|story by|author)\s*:?\s+(?P<names>[A-Z].*)$", re.IGNORECASE)
-_BYLINE_ROLE = re.compile(
-    r"^[A-Z][^.!?:]{0,60}\b(?:staff|correspondents?|reporters?|contributors?|writers?|agencies|newsroom|desk)$")
+_BYLINE_ROLE = re.compile(  # "Middle East Desk staff", "News Staff and Agencies": capitalised words, then the role
+    r"^(?:[A-Z][\w'’.-]*\s+(?:and\s+|&\s+)?){1,5}"
+    r"(?i:staff|correspondents?|reporters?|contributors?|writers?|agencies|newsroom|desk)$")
 _NAME_WORD = re.compile(r"^[A-Z][a-zà-ÿ'’.-]*(?:-[A-Z][a-zà-ÿ'’.]*)?$")
 _DATE_FURNITURE = re.compile(
     r"^(?:[^\W\d][\w ]{0,30}\s[|·•]\s*)?"  # a section label before it: "Analysis | 14 June 2022"
@@ -73,10 +75,12 @@ _RELATIVE_STAMP = re.compile(
 _EMBED_SIGNATURE = re.compile(r"^(?:[—–-]\s*)?[^()]{1,80}\(@\w{1,30}\)\s+.{0,30}\d{4}$|pic\.twitter\.com/|^https?://\S+$")
 _READING_TIME = re.compile(r"^\d+\s*-?\s*min(?:ute)?s?\s+read$", re.IGNORECASE)
 _COMMENT_COUNT = re.compile(r"^\d+\s+(?:comments?|responses?|replies|thoughts on .*)$", re.IGNORECASE)
-_COPYRIGHT = re.compile(r"^(?:©|\(c\)\s|copyright\b)|all rights reserved", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4}))|all rights reserved", re.IGNORECASE)
 _FOLLOW_ON = re.compile(r"^follow\b.{0,60}\bon (?:twitter|x|facebook|instagram|telegram|linkedin|bluesky)\b",
                         re.IGNORECASE)
-_COOKIE_WORDS = ("we use", "uses cookies", "accept", "consent", "continuing", "privacy", "experience")
+# a cookie notice speaks to the reader; a news sentence about cookies does not
+_COOKIE_WORDS = ("we use", "site uses", "website uses", "our use of", "you agree", "you accept", "you consent",
+                 "by continuing", "cookie policy", "cookie settings", "accept all")
 
 
 def _starts_with_any(phrases: Iterable[str], then: str) -> re.Pattern[str]:
@@ -92,6 +96,7 @@ class PageCues:
     chrome_prefixes: tuple[str, ...]
     teaser_labels: frozenset[str]
     end: frozenset[str]
+    related: frozenset[str]
     category_labels: frozenset[str]
     caption_prefixes: frozenset[str]
     agencies: frozenset[str]
@@ -123,6 +128,7 @@ class PageCues:
         return cls(
             chrome=frozenset(by_kind["chrome"]), chrome_prefixes=tuple(sorted(by_kind["chrome_prefix"])),
             teaser_labels=frozenset(by_kind["teaser_label"]), end=frozenset(by_kind["end"]),
+            related=frozenset(by_kind["related"]),
             category_labels=frozenset(by_kind["category_label"]),
             caption_prefixes=frozenset(by_kind["caption_prefix"]), agencies=frozenset(by_kind["agency"]),
             reporting_credits=tuple(sorted(by_kind["reporting_credit"])),
@@ -307,7 +313,8 @@ def _is_byline(text: str) -> bool:
     words = len(text.split())
     if _BYLINE_ROLE.match(text):
         return words <= 8
-    return _BYLINE.match(text) is not None and words <= 12 and not text.endswith(".")
+    match = _BYLINE.match(text)
+    return match is not None and match["names"][0].isupper() and words <= 12 and not text.endswith(".")
 
 
 def is_name_like(text: str) -> bool:
@@ -498,17 +505,35 @@ def mark_header(lines: list[Line], title_index: int | None) -> str | None:
 
 
 def cut_after_end_marker(lines: list[Line], cues: PageCues) -> None:
-    """After "Related posts", "Leave a reply" …, the article is over (category lines are still read)."""
+    """After "Leave a reply" the article is over; under "Related posts" come links until prose resumes.
+
+    Category lines are still read in what is dropped.
+    """
     start = body_start(lines)
     if start is None:
         return
-    for index in range(start + 1, len(lines)):
+    index = start + 1
+    while index < len(lines):
         key = line_key(lines[index].text)
         if lines[index].kind in ("body", "chrome") and (key in cues.end or _COMMENT_COUNT.match(key)):
             for line in lines[index:]:
                 if line.kind != "category":
                     line.kind = "end"
             return
+        if lines[index].kind in ("body", "chrome") and key in cues.related:
+            index = _drop_link_list(lines, index)
+        index += 1
+
+
+def _drop_link_list(lines: list[Line], heading: int) -> int:
+    """Drop a "Related" heading and the link titles under it; the index of the last line dropped."""
+    lines[heading].kind = "end"
+    index = heading
+    while index + 1 < len(lines) and not is_body_like(lines[index + 1]):
+        index += 1
+        if lines[index].kind == "body":
+            lines[index].kind = "end"
+    return index
 
 
 def mark_duplicates(lines: list[Line]) -> None:
