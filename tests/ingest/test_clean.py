@@ -89,6 +89,7 @@ def test_html_page_with_scripts_iframes_and_json_ld(fixtures: Path) -> None:
     article = article_of(fixtures / "page_scripts.html")
     assert article.title == "Ministers agree grain corridor after talks in Ankara"
     assert article.source == "Harbor Times"
+    assert article.url == "https://harbor.example.org/world/grain-corridor"
     assert (article.published.value, article.published_source) == ("2022-07-22", "metadata")
     for furniture in ("dataLayer", "trackRead", "Sponsored offer", "signing ceremony", "cookies", "font-family",
                       "By Maria Ortega", "January", "Share this article", "Harbor Times", "Photo:"):

@@ -38,6 +38,7 @@ class _Page:
     title: str | None = None
     source: str | None = None
     published: str | None = None
+    url: str | None = None
     categories: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
 
@@ -61,7 +62,7 @@ def clean_article(raw: RawDocument, *, published: str | None = None, settings: S
         published=published_value,
         published_source=published_source,
         source=page.source or dateline_agency(text) or cleaned.site_name,
-        url=raw.url,
+        url=page.url,
         categories=_unique([*page.categories, *cleaned.categories]),
         language=guess_language(text),
         input_id=raw.input_id,
@@ -87,13 +88,14 @@ def iter_articles(
 def _page_of(raw: RawDocument) -> _Page:
     content = _nfc(raw.content) or ""
     if raw.format != "html":
-        return _Page(text=content, title=_nfc(raw.title), source=raw.source, published=raw.published)
+        return _Page(text=content, title=_nfc(raw.title), source=raw.source, published=raw.published, url=raw.url)
     html = extract_html(content)
     return _Page(
         text=html.text,
         title=_nfc(raw.title or html.title),
         source=raw.source or html.site_name,
         published=raw.published or html.published,
+        url=raw.url or html.url,
         categories=[_nfc(item) or "" for item in html.categories],
         captions=[_nfc(item) or "" for item in html.captions],
     )

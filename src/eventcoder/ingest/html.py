@@ -42,6 +42,7 @@ class HtmlPage:
     title: str | None = None
     site_name: str | None = None
     published: str | None = None  # as declared, not yet parsed
+    url: str | None = None  # the canonical URL the page declares
     categories: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
 
@@ -65,6 +66,7 @@ def extract_html(html: str) -> HtmlPage:
         title=without_site_suffix(_clean(getattr(document, "title", None)), site_name),
         site_name=site_name,
         published=declared_date,
+        url=_clean(getattr(document, "url", None)),
         categories=[*(getattr(document, "categories", None) or []), *(getattr(document, "tags", None) or [])],
         captions=captions,
     )
