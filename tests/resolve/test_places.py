@@ -71,7 +71,24 @@ def test_paris_alone_is_the_french_capital(nlp: Language) -> None:
     assert place_named(doc, "Paris").place.country == "FRA"
 
 
+def test_a_world_city_is_not_displaced_by_a_small_namesake_in_the_focus_country(nlp: Language) -> None:
+    doc = annotate(nlp, "WASHINGTON (AP) - The United States said Thursday it would expel diplomats after "
+                        "protests in Moscow. Senators in Washington and governors in Ohio and Texas welcomed it.")
+    assert place_named(doc, "Moscow").place.country == "RUS"
+
+
+def test_a_state_named_beside_its_city_is_the_state(nlp: Language) -> None:
+    doc = annotate(nlp, "In Georgia, the governor signed the voting bill in Atlanta on Thursday.")
+    georgia = place_named(doc, "Georgia").place
+    assert (georgia.country, georgia.feature) == ("USA", "admin1")
+
+
 # --- what is and is not a place ------------------------------------------------
+
+def test_a_building_is_not_an_old_name_of_a_city(nlp: Language) -> None:
+    doc = annotate(nlp, "The president spoke to reporters at the White House on Monday.")
+    assert all(mention.place.name != "Casablanca" for mention in doc._.ec_places)
+
 
 def test_demonyms_are_not_places_but_count_for_the_focus(nlp: Language) -> None:
     doc = annotate(nlp, "Iraqi forces and Iranian advisers met on Monday. Iraqi officials said the talks went well.")

@@ -34,6 +34,8 @@ _BRACKETS = re.compile(r"\s*\[.*?\]")
 
 
 _PUNCTUATION_TO_SPACE = str.maketrans({char: " " for char in map(chr, range(128)) if not char.isalnum()})
+#: "St. Petersburg" is "Saint Petersburg", "Ft. Worth" is "Fort Worth".
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 _ARTICLES = ("al ", "el ", "an ", "ar ", "as ", "ash ", "at ", "ad ", "az ")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2019]")
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|an|ar|as|ash|at|ad|az)\s+(?=\w{3})")
@@ -43,8 +45,10 @@ def name_key(name: str) -> str:
     """Accent-, case- and punctuation-insensitive key: "the Baghdād" -> "baghdad"."""
     if not name.isascii():
         name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    plain = " ".join(name.lower().replace("'", "").translate(_PUNCTUATION_TO_SPACE).split())
-    return plain[4:] if plain.startswith("the ") else plain
+    words = name.lower().replace("'", "").translate(_PUNCTUATION_TO_SPACE).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
 
 
 def _is_latin(name: str) -> bool:
@@ -65,10 +69,10 @@ class Candidate:
         if self.place.feature == "country":
             score = 10.0
         elif self.place.feature == "admin1":
-            score = 4.0
+            score = 5.0  # as likely as a city of 100,000: "Baghdad" is the city, "Texas" the state
         else:
-            score = 2.0 + math.log10(max(self.population, 10)) / 2
-        return score if self.primary else score - 1.5
+            score = math.log10(max(self.population, 10))
+        return score if self.primary else score - 1.0
 
 
 class Gazetteer:

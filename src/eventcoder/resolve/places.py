@@ -39,8 +39,10 @@ COUNTRY_WORDS = frozenset({"country", "nation"})
 CAPITAL_WORDS = frozenset({"capital"})
 
 WELL_KNOWN_POPULATION = 100_000
-FOCUS_WEIGHT = 4.0
-COMENTION_WEIGHT = 2.0
+#: Context bonuses, in log10-population units (1.0 = a city ten times larger).
+FOCUS_WEIGHT = 1.0
+COMENTION_WEIGHT = 0.75
+REGION_WEIGHT = 5.0
 _CLAUSAL = frozenset({"ccomp", "advcl", "relcl", "xcomp", "csubj", "csubjpass", "parataxis", "acl", "pcomp"})
 _MAX_NAME_TOKENS = 4
 
@@ -72,6 +74,8 @@ def _entity_readings(doc: Doc, gazetteer: Gazetteer) -> Iterator[_Reading]:
         if gazetteer.demonym(span.text):
             continue
         candidates = gazetteer.candidates(span.text)
+        if entity.label_ == "FAC":  # "White House" is a building, not an old name of Casablanca
+            candidates = [candidate for candidate in candidates if candidate.primary]
         if candidates:
             yield _Reading(span, tuple(candidates))
             continue
@@ -170,24 +174,42 @@ def _country_votes(readings: Iterable[_Reading], demonyms: Iterable[str]) -> Cou
     return votes
 
 
-def _choose(reading: _Reading, focus: str | None, others: Counter[str]) -> Place:
+def _choose(reading: _Reading, focus: str | None, others: Counter[str], regions: set[tuple[str, str]]) -> Place:
+    """The likeliest reading in context. Context breaks ties between places of similar
+    size (Tripoli, Lebanon vs Tripoli, Libya) but does not make a small town of a
+    country the story is about beat a world city, unless its province is named too
+    ("Paris, Texas")."""
     def score(candidate: Candidate) -> float:
-        country = candidate.place.country
+        country, admin1 = candidate.place.country, candidate.place.admin1
         bonus = FOCUS_WEIGHT if country and country == focus else 0.0
         if country and others.get(country, 0) > 0:
             bonus += COMENTION_WEIGHT * min(others[country], 4) / 4
+        if country and admin1 and (country, admin1) in regions:
+            bonus += REGION_WEIGHT
         return candidate.prior + bonus
     return max(reading.candidates, key=score).place
 
 
+def _regions(readings: list[_Reading]) -> dict[int, tuple[str, str]]:
+    """(country, first-level division) of each reading's likeliest place, by reading index."""
+    found = {}
+    for index, reading in enumerate(readings):
+        place = reading.candidates[0].place
+        if place.country and place.admin1:
+            found[index] = (place.country, place.admin1)
+    return found
+
+
 def _resolve(readings: list[_Reading], demonyms: list[str]) -> list[PlaceMention]:
     votes = _country_votes(readings, demonyms)
-    focus = votes.most_common(1)[0][0] if votes else None
+    regions = _regions(readings)
     mentions = []
-    for reading in readings:
-        own: Counter[str] = _country_votes([reading], [])
-        others = votes - own
-        place = _choose(reading, focus, others)
+    for index, reading in enumerate(readings):
+        # The rest of the document decides; a name does not vote for its own reading.
+        others = votes - _country_votes([reading], [])
+        focus = others.most_common(1)[0][0] if others else None
+        named_regions = {region for other, region in regions.items() if other != index}
+        place = _choose(reading, focus, others, named_regions)
         span = reading.span
         mentions.append(PlaceMention(span.start_char, span.end_char, span.text, place, span.root.i))
     return mentions
