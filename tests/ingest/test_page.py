@@ -24,6 +24,7 @@ from eventcoder.ingest.page import category_items, clean_page, is_caption, is_ch
     "Image source, Reuters",
     "Getty Images",
     "Rescue workers search the rubble (Reuters)",
+    "Smoke rises over the city after an air strike on Sunday. AFP via Getty Images",
 ])
 def test_caption_shapes(line: str) -> None:
     assert is_caption(line)
@@ -46,7 +47,7 @@ def test_body_and_heading_lines_are_not_captions(line: str) -> None:
     "Home | World | Business | Opinion", "4 min read", "Updated 2 hours ago", "© 2024 Example Media Ltd.",
     "We use cookies to give you the best experience. By continuing you accept our use of cookies.",
     "Read more: Militia leader warns of retaliation", "Sign up for our morning briefing",
-    "Follow Jane Doe on Twitter @janedoe", "Like Loading...",
+    "Follow Jane Doe on Twitter @janedoe", "Like Loading...", "Advertisement · Scroll to continue",
 ])
 def test_chrome_lines(line: str) -> None:
     assert is_chrome(line)
@@ -173,3 +174,10 @@ def test_news_sentences_that_resemble_furniture_stay_in_the_text(line: str) -> N
     body = "Officials confirmed the figures on Monday in a statement released to reporters."
     page = clean_page(f"{body}\n\n{line}\n\n{body.replace('Monday', 'Tuesday')}")
     assert line in page.paragraphs
+
+
+def test_wire_credit_lines_without_parentheses_leave_the_text() -> None:
+    body = "Officials confirmed the figures on Monday in a statement released to reporters."
+    credits = "Reporting by Ann Lee in Erbil; Editing by Tom Hart\n\nAdditional reporting by Sam Ray"
+    page = clean_page(f"{body}\n\n{credits}")
+    assert page.paragraphs == [body]

@@ -48,6 +48,7 @@ _TRAILING_CREDIT = re.compile(
     r"[.!?]\s+(?:(?:photo(?:graph)?|image|picture|credit)s?(?:\s+credit)?\s*:\s*\S.{0,80}|©\s*\S.{0,60})$",
     re.IGNORECASE,
 )
+_TRAILING_NAME = re.compile(r"[.!?]\s+([A-Z][^.!?()]{1,50})$")
 _BAR_CREDIT = re.compile(r"\s\|\s*([^|]{2,60})$")
 _PICTURE_BY = re.compile(r"^(?:photo|image|picture|photograph|video)s?\s+(?:by|via|courtesy)\b", re.IGNORECASE)
 _LABEL = re.compile(r"^(?P<label>[^\W\d][\w ]{0,24}?)\s*[:：|]\s*(?P<rest>\S.*)?$")
@@ -302,11 +303,12 @@ def category_items(text: str, cues: PageCues | None = None) -> list[str]:
 
 
 def _is_reporting_credit(text: str, cues: PageCues) -> bool:
-    inner = text.strip()
-    if not (inner.startswith("(") and inner.endswith(")")):
+    """ "(Reporting by A; Editing by B)", or the same without parentheses."""
+    key = line_key(text)
+    if not any(key.startswith(credit + " ") for credit in cues.reporting_credits):
         return False
-    key = line_key(inner)
-    return any(key.startswith(credit) for credit in cues.reporting_credits)
+    bracketed = text.startswith("(") and text.endswith(")")
+    return bracketed or ";" in text or len(text.split()) <= 12
 
 
 def _is_byline(text: str) -> bool:
@@ -334,6 +336,9 @@ def is_caption(text: str, cues: PageCues | None = None) -> bool:
         return True
     if len(text.split()) <= 4 and line_key(text.lstrip("©")) in cues.agencies:
         return True  # a bare credit line: "Getty Images"
+    trailing = _TRAILING_NAME.search(text)
+    if trailing and _ends_with_agency(line_key(trailing.group(1)), cues):
+        return True  # "… on Sunday. AFP via Getty Images"
     bar = _BAR_CREDIT.search(text)
     if bar and _is_named_credit(bar.group(1), cues):
         return True  # "Protesters in Baghdad | Getty Images"
@@ -363,6 +368,11 @@ def _is_named_credit(content: str, cues: PageCues) -> bool:
     key = line_key(content)
     return (key in cues.agencies or any(key.startswith(prefix + " ") for prefix in cues.caption_prefixes)
             or re.match(r"^[A-Z][^/\s]*(?: [^/\s]+){0,3}/\S", content) is not None)
+
+
+def _ends_with_agency(key: str, cues: PageCues) -> bool:
+    words = key.split()
+    return any(" ".join(words[start:]) in cues.agencies for start in range(len(words)))
 
 
 def _is_acronym(words: list[str]) -> bool:
