@@ -233,6 +233,17 @@ def test_component_without_publication_date_keeps_relative_text_unknown(nlp: Lan
     assert (mention.value.precision, mention.text) == ("unknown", "a month ago")
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("The ministers will meet on Monday.", "2020-07-06"),
+    ("The ministers met on Monday.", "2020-06-29"),
+    ("The vote is scheduled for September 20.", "2020-09-20"),
+    ("The prisoners were freed on September 20.", "2019-09-20"),
+])
+def test_future_clauses_take_the_next_day_not_the_last(nlp: Language, text: str, value: str) -> None:
+    doc = annotate(nlp, text)
+    assert [mention.value.value for mention in doc._.ec_dates] == [value]
+
+
 def test_event_anchors_name_their_anchor_word(nlp: Language) -> None:
     doc = annotate(nlp, "The 14 men were released soon after their arrest. As soon as they were freed, "
                         "they marched to the square.")

@@ -773,7 +773,7 @@ class DateRecognizer:
             if anchor == "event":
                 yield self._mention(doc, span, unknown_value(), "event")
             else:
-                yield self._mention(doc, span, found.value, anchor)
+                yield self._mention(doc, span, _in_tense(doc, span, found, reference), anchor)
 
     def _entity_mentions(self, doc: Doc, reference: date | None) -> Iterator[DateMention]:
         for entity in doc.ents:
@@ -784,7 +784,7 @@ class DateRecognizer:
                 continue
             best = max(found, key=lambda match: match.end - match.start)
             span = _with_preposition(doc, entity)
-            yield self._mention(doc, span, best.value, best.rule.anchor)
+            yield self._mention(doc, span, _in_tense(doc, span, best, reference), best.rule.anchor)
 
     def _anchored_nouns(self, doc: Doc) -> Iterator[DateMention]:
         for _, start, end in self.matcher(doc):
@@ -808,6 +808,47 @@ class DateRecognizer:
                 start -= 1
             end = verb.i + 1
             yield self._mention(doc, doc[start:end], unknown_value(), "event", verb.i)
+
+
+_YEARLESS_RULES = frozenset({"month_day", "day_month", "weekday_date", "month_day_range", "lone_month",
+                             "part_of_month"})
+_FUTURE_AUXILIARIES = frozenset({"will", "shall", "'ll", "wo"})
+_FUTURE_LEMMAS = frozenset({"schedule", "plan", "expect", "set", "due", "slate", "intend", "aim", "vow", "promise"})
+
+
+def _in_tense(doc: Doc, span: Span, found: DateMatch, reference: date | None) -> DateValue:
+    """A day without a year ("on April 15") or a bare weekday in a future clause ("will
+    meet on Monday") is the next one, not the last one."""
+    value = found.value
+    if reference is None or value.latest is None or value.latest >= reference or not _future_clause(doc, span):
+        return value
+    if found.rule.name == "weekday" and value.earliest is not None:
+        return day_value(value.earliest + timedelta(days=7), value.text, value.confidence)
+    if found.rule.name in _YEARLESS_RULES and value.earliest is not None:
+        start, end = _next_year(value.earliest), _next_year(value.latest)
+        if value.precision == "day":
+            return day_value(start, value.text, value.confidence)
+        if value.precision == "month":
+            return month_value(start.year, start.month, value.text, value.confidence)
+        return range_value(start, end, value.text, value.confidence)
+    return value
+
+
+def _next_year(day: date) -> date:
+    return _safe_date(day.year + 1, day.month, day.day) or date(day.year + 1, day.month, 28)
+
+
+def _future_clause(doc: Doc, span: Span) -> bool:
+    """Whether the clause the expression modifies speaks of the future."""
+    token: Token = doc[_governor(doc, span.start, span.end)]
+    for _ in range(3):
+        if token.lemma_.lower() in _FUTURE_LEMMAS or any(
+                child.lower_ in _FUTURE_AUXILIARIES and child.dep_ == "aux" for child in token.children):
+            return True
+        if token.dep_ not in ("xcomp", "ccomp", "advcl") or token.head.i == token.i:
+            return False
+        token = token.head
+    return False
 
 
 def _plausible(found: DateMatch, span: Span) -> bool:
