@@ -104,62 +104,63 @@ def _matching_actor_ids(store: DuckDBStore, value: str) -> list[str] | None:
     return None if len(rows) > MAX_ACTOR_IDS else [row["id"] for row in rows]
 
 
-def _actor_clause(store: DuckDBStore, sides: list[str], value: str, params: list[Any]) -> str:
+def _actor_clause(store: DuckDBStore, sides: list[str], value: str, params: list[Any], alias: str) -> str:
     """Events whose actor (or recipient) is the actor ``value`` names: resolved to ids through ``actors``."""
     ids = _matching_actor_ids(store, value)
     clauses = []
     for side in sides:
         if ids is None:
-            clauses.append(f"(e.{side}_id = ? OR {_contains(f'e.{side}_name')})")
+            clauses.append(f"({alias}.{side}_id = ? OR {_contains(f'{alias}.{side}_name')})")
             params.extend([value, value.lower()])
         elif ids:
-            clauses.append(f"e.{side}_id IN {placeholders(len(ids))}")
+            clauses.append(f"{alias}.{side}_id IN {placeholders(len(ids))}")
             params.extend(ids)
     return "(" + " OR ".join(clauses) + ")" if clauses else "FALSE"
 
 
-def _where(flt: EventFilter | None, store: DuckDBStore) -> tuple[str, list[Any]]:
-    """SQL condition on alias ``e`` (events) and its parameters."""
+def _where(flt: EventFilter | None, store: DuckDBStore, alias: str = "e") -> tuple[str, list[Any]]:
+    """SQL condition on events (as ``alias``) and its parameters."""
     clauses: list[str] = ["TRUE"]
     params: list[Any] = []
     if flt is None:
         return "TRUE", params
     if flt.type:
-        clauses.append("e.type = ?")
+        clauses.append(f"{alias}.type = ?")
         params.append(_choice("type", flt.type, PLOVER_TYPES, upper=True))
     if flt.actor:
         actor = _text_param("actor", flt.actor)
         role = _choice("role", flt.role, ("actor", "recipient")) if flt.role else None
-        clauses.append(_actor_clause(store, [role] if role else ["actor", "recipient"], actor, params))
+        sides = [role] if role else ["actor", "recipient"]
+        clauses.append(_actor_clause(store, sides, actor, params, alias))
     elif flt.role:
         _choice("role", flt.role, ("actor", "recipient"))
     if flt.recipient:
-        clauses.append(_actor_clause(store, ["recipient"], _text_param("recipient", flt.recipient), params))
+        clauses.append(_actor_clause(store, ["recipient"], _text_param("recipient", flt.recipient), params, alias))
     if flt.since is not None:
-        clauses.append("e.date_end >= ?")
+        clauses.append(f"{alias}.date_end >= ?")
         params.append(_day("since", flt.since, upper=False))
     if flt.until is not None:
-        clauses.append("e.date_start <= ?")
+        clauses.append(f"{alias}.date_start <= ?")
         params.append(_day("until", flt.until, upper=True))
     if flt.modality:
-        clauses.append("e.modality = ?")
+        clauses.append(f"{alias}.modality = ?")
         params.append(_choice("modality", flt.modality, MODALITIES))
     if flt.country:
-        clauses.append("e.location_country = ?")
+        clauses.append(f"{alias}.location_country = ?")
         params.append(_text_param("country", flt.country).upper())
     if flt.place:
-        clauses.append(f"({_contains('e.location_name')} OR {_contains('e.location_admin1')})")
+        clauses.append(f"({_contains(f'{alias}.location_name')} OR {_contains(f'{alias}.location_admin1')})")
         params.extend([_text_param("place", flt.place).lower()] * 2)
     if flt.text:
-        clauses.append(_contains("e.evidence_text"))
+        clauses.append(_contains(f"{alias}.evidence_text"))
         params.append(_text_param("text", flt.text).lower())
     for column in ("document_id", "story_id"):
         value = getattr(flt, column)
         if value:
-            clauses.append(f"e.{column} = ?")
+            clauses.append(f"{alias}.{column} = ?")
             params.append(_text_param(column, value))
     if flt.min_confidence is not None:
-        clauses.append("e.confidence >= ?")
+        clauses.append(f"{alias}.confidence >= ?")
         params.append(_confidence(flt.min_confidence))
     return " AND ".join(clauses), params
 
@@ -204,27 +205,66 @@ def _date_order(alias: str) -> str:
     return f"{alias}.date_start DESC NULLS LAST, {alias}.id DESC"
 
 
-def _date_cursor(kind: str, cursor: str | None, alias: str) -> tuple[str, list[Any]]:
+@dataclass(frozen=True)
+class _DatePage:
+    """Where a date-ordered listing resumes: after (date_start, id); ``total`` counted on its first page."""
+
+    condition: str = "TRUE"
+    params: tuple[Any, ...] = ()
+    total: int | None = None
+
+
+def _date_cursor(kind: str, cursor: str | None, alias: str) -> _DatePage:
     """Keyset condition: rows after (date_start, id) in ``_date_order``."""
     if cursor is None:
-        return "TRUE", []
-    day, last_id = _decode_cursor(kind, cursor, 2)
-    if not isinstance(last_id, str) or not (day is None or isinstance(day, str)):
+        return _DatePage()
+    day, last_id, total = _decode_cursor(kind, cursor, 3)
+    if not isinstance(last_id, str) or not (day is None or isinstance(day, str)) or type(total) is not int:
         raise QueryError("invalid cursor")
     if day is None:
-        return f"({alias}.date_start IS NULL AND {alias}.id < ?)", [last_id]
+        return _DatePage(f"({alias}.date_start IS NULL AND {alias}.id < ?)", (last_id,), total)
     sort_day = _day("cursor", day, upper=False)
-    return (
+    return _DatePage(
         f"({alias}.date_start < ? OR ({alias}.date_start = ? AND {alias}.id < ?) OR {alias}.date_start IS NULL)",
-        [sort_day, sort_day, last_id],
+        (sort_day, sort_day, last_id), total,
     )
 
 
-def _next_date_cursor(kind: str, rows: list[dict[str, Any]], limit: int) -> str | None:
+def _next_date_cursor(kind: str, rows: list[dict[str, Any]], limit: int, total: int) -> str | None:
     if len(rows) <= limit:
         return None
     last = rows[limit - 1]
-    return _encode_cursor(kind, _iso(last["date_start"]), last["id"])
+    return _encode_cursor(kind, _iso(last["date_start"]), last["id"], total)
+
+
+def _top_keys(store: DuckDBStore, table: str, where: str, params: list[Any], page: _DatePage,
+              limit: int) -> list[dict[str, Any]]:
+    """(id, date_start) of the next ``limit + 1`` rows of ``table`` (alias ``t``) in ``_date_order``.
+
+    The (limit+1)-th newest date is found first by a one-column top-N, which
+    DuckDB answers from few row groups; the full (date, id) ordering then only
+    sorts rows on or after it.
+    """
+    condition = f"{where} AND {page.condition}"
+    bound = _fetch(
+        store,
+        f"SELECT t.date_start FROM {table} AS t WHERE {condition} AND t.date_start IS NOT NULL "
+        "ORDER BY t.date_start DESC LIMIT 1 OFFSET ?",
+        [*params, *page.params, limit],
+    )
+    cutoff, cutoff_params = ("t.date_start >= ?", [bound[0]["date_start"]]) if bound else ("TRUE", [])
+    return _fetch(
+        store,
+        f"SELECT t.id, t.date_start FROM {table} AS t WHERE {condition} AND {cutoff} "
+        f"ORDER BY {_date_order('t')} LIMIT ?",
+        [*params, *page.params, *cutoff_params, limit + 1],
+    )
+
+
+def _count(store: DuckDBStore, table: str, where: str, params: list[Any], page: _DatePage) -> int:
+    if page.total is not None:
+        return page.total
+    return int(_scalar(store, f"SELECT count(*) FROM {table} AS t WHERE {where}", params) or 0)
 
 
 def _rows_by_id(store: DuckDBStore, table: str, ids: list[str]) -> list[dict[str, Any]]:
@@ -310,17 +350,13 @@ def query_events(store: DuckDBStore, flt: EventFilter | None = None, *, limit: i
     if merged:
         return _merged_events(store, flt, limit=limit, cursor=cursor)
     limit = _limit(limit)
-    where, params = _where(flt, store)
-    keyset, key_params = _date_cursor("events", cursor, "e")
+    where, params = _where(flt, store, alias="t")
+    page = _date_cursor("events", cursor, "t")
     # Sort only the keys, then read the page's full rows by id: top-N over every column is far slower.
-    keys = _fetch(
-        store,
-        f"SELECT e.id, e.date_start FROM events AS e WHERE {where} AND {keyset} ORDER BY {_date_order('e')} LIMIT ?",
-        [*params, *key_params, limit + 1],
-    )
-    total = _scalar(store, f"SELECT count(*) FROM events AS e WHERE {where}", params)
+    keys = _top_keys(store, "events", where, params, page, limit)
+    total = _count(store, "events", where, params, page)
     rows = _rows_by_id(store, "events", [key["id"] for key in keys[:limit]])
-    return Page(_event_items(store, rows), _next_date_cursor("events", keys, limit), int(total or 0))
+    return Page(_event_items(store, rows), _next_date_cursor("events", keys, limit, total), total)
 
 
 def get_event(store: DuckDBStore, event_id: str, *, window: int = _DEFAULT_WINDOW) -> dict[str, Any] | None:
@@ -365,16 +401,12 @@ def _story_rows(store: DuckDBStore, flt: EventFilter | None, limit: int, cursor:
                 kind: str) -> tuple[list[dict[str, Any]], str | None, int]:
     limit = _limit(limit)
     where, params = _where(flt, store)
-    members = "TRUE" if where == "TRUE" else f"s.id IN (SELECT e.story_id FROM events AS e WHERE {where})"
-    keyset, key_params = _date_cursor(kind, cursor, "s")
-    keys = _fetch(
-        store,
-        f"SELECT s.id, s.date_start FROM stories AS s WHERE {members} AND {keyset} ORDER BY {_date_order('s')} LIMIT ?",
-        [*params, *key_params, limit + 1],
-    )
-    total = _scalar(store, f"SELECT count(*) FROM stories AS s WHERE {members}", params)
+    members = "TRUE" if where == "TRUE" else f"t.id IN (SELECT e.story_id FROM events AS e WHERE {where})"
+    page = _date_cursor(kind, cursor, "t")
+    keys = _top_keys(store, "stories", members, params, page, limit)
+    total = _count(store, "stories", members, params, page)
     rows = _rows_by_id(store, "stories", [key["id"] for key in keys[:limit]])
-    return rows, _next_date_cursor(kind, keys, limit), int(total or 0)
+    return rows, _next_date_cursor(kind, keys, limit, total), total
 
 
 def _story_dict(row: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
