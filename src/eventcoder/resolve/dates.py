@@ -468,14 +468,15 @@ def find_date_expressions(text: str, reference: date | None) -> list[DateMatch]:
 def resolve_date_expression(text: str, reference: date | None) -> DateValue:
     """What one date expression says, resolved against ``reference`` (the publication day).
 
-    The longest expression in ``text`` decides; ``unknown`` when nothing in it is a
-    date, or when it is relative and there is no reference.
+    The longest expression in ``text`` decides and becomes ``DateValue.text``;
+    ``unknown`` when nothing in it is a date, when it is relative and there is no
+    reference, or when it hangs on another event (see :func:`resolve_event_relative`).
     """
     found = find_date_expressions(text, reference)
     if not found:
         return unknown_value(text)
     best = max(found, key=lambda match: match.end - match.start)
-    return _with_text(best.value, text)
+    return best.value if best.rule.anchor != "event" else unknown_value(best.value.text)
 
 
 def resolve_event_relative(text: str, anchor: DateValue, reference: date | None = None) -> DateValue:
