@@ -111,8 +111,8 @@ def test_dashboard_end_to_end(browser: object, base_url: str) -> None:
     page.click("#f-reset")
     expect(rows).to_have_count(8)
     page.locator("#events tbody tr", has_text="CONSULT").first.click()
-    page.wait_for_selector("#evidence .doc-title")
-    assert page.locator("#evidence .doc-title").inner_text() == XSS_TITLE
+    # the evidence view updates asynchronously: wait for the clicked event's document
+    expect(page.locator("#evidence .doc-title")).to_have_text(XSS_TITLE)
     assert "<script>alert(2)</script>" in page.locator("#evidence .passage").inner_text()
     assert page.locator("#evidence script, #evidence img").count() == 0
     assert page.locator("#evidence mark.evidence").inner_text() == sentence_of(1, 0)[0]
