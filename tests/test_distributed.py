@@ -10,7 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from eventcoder.api import ingest
-from eventcoder.distributed import ingest_dask, publication_month
+from eventcoder.distributed import _outcome, ingest_dask, publication_month
+from eventcoder.errors import ConfigError, ProcessingError
 
 # Short wire-style reports written for these tests.
 TEXT_REPORTS = {
@@ -121,3 +122,20 @@ def test_parts_are_parquet_partitioned_by_month(stores: dict[str, object]) -> No
 ])
 def test_publication_month(value: str | None, month: str) -> None:
     assert publication_month(value) == month
+
+
+class FailedFuture:
+    """Stands in for a Dask future whose task raised on the worker."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def result(self) -> object:
+        raise self.error
+
+
+def test_a_crashed_partition_stops_the_run_with_one_domain_error() -> None:
+    with pytest.raises(ProcessingError, match=r"PermissionError: .*parts"):
+        _outcome(FailedFuture(PermissionError("cannot write /shared/parts")))
+    with pytest.raises(ConfigError):  # domain errors pass through as they are
+        _outcome(FailedFuture(ConfigError("bad setting")))

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from .api import IngestReport, _articles, validate_published
 from .config import Settings
-from .errors import ConfigError, EventcoderError
+from .errors import ConfigError, EventcoderError, ProcessingError
 from .ingest.readers import InputFailure, iter_inputs
 from .model import Article, ExtractionResult, RawDocument
 from .pipeline import DocumentFailure, Pipeline
@@ -180,11 +180,25 @@ def _in_order(client: Any, bag: dask.bag.Bag) -> Iterator[PartitionOutcome]:
     done: dict[int, list[PartitionOutcome]] = {}
     next_index = 0
     for future in as_completed(futures):
-        done[position[future.key]] = future.result()
+        done[position[future.key]] = _outcome(future)
         future.release()
         while next_index in done:
             yield from done.pop(next_index)
             next_index += 1
+
+
+def _outcome(future: Any) -> list[PartitionOutcome]:
+    """A partition's result; a worker crash (not a document failure) stops the run cleanly."""
+    try:
+        outcome: list[PartitionOutcome] = future.result()
+    except EventcoderError:
+        raise
+    except Exception as error:  # whatever the worker raised, reported as one line
+        raise ProcessingError(
+            f"a Dask partition failed: {type(error).__name__}: {error}",
+            hint="partitions loaded so far are stored; fix the cause (e.g. a parts directory the workers "
+                 "cannot write) and run the same ingest again to resume") from None
+    return outcome
 
 
 def _load(store: Any, report: IngestReport, outcome: PartitionOutcome, settings: Settings) -> None:
