@@ -151,3 +151,11 @@ def test_read_only_store_refuses_writes(tmp_path):
 def test_read_only_missing_file_is_a_store_error(tmp_path):
     with pytest.raises(StoreError):
         DuckDBStore.open(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_storing_a_document_resolves_its_recorded_error(store):
+    store.record_error("inbox/late.json:3", "E300", "processing", "pipeline failed")
+    retried = shelling_report("late")
+    retried["document"]["origin"] = "inbox/late.json:3"
+    store.add_results([retried])
+    assert store.errors() == [] and store.errors(pending_only=False)[0]["resolved"] is True

@@ -17,6 +17,7 @@ from .conftest import make_result
     (None, "unknown", (None, None)),
     ("2020-06", "unknown", (None, None)),
     ("next week", "day", (None, None)),
+    ("2020-06-25T14:00:00+00:00", "day", (date(2020, 6, 25), date(2020, 6, 25))),
     ("2020-13", "month", (None, None)),
 ])
 def test_date_bounds(value, precision, expected):

@@ -144,7 +144,14 @@ class DuckDBStore:
             self._upsert_stories(stories)
             for table in _BATCH_TABLES:
                 self._insert(table, [row for rows in fresh for row in _table_rows(rows, table)])
+            self._resolve_origins([rows.document["origin"] for rows in fresh if rows.document["origin"]])
         return AddStats(len(fresh), len(batch) - len(fresh), len(reports), merged)
+
+    def _resolve_origins(self, origins: list[str]) -> None:
+        """An input that failed before and is now stored is no longer a pending error."""
+        if origins:
+            self._con.execute(f"UPDATE errors SET resolved = true WHERE origin IN {placeholders(len(origins))}",
+                              origins)
 
     def _stored_ids(self, doc_ids: list[str]) -> set[str]:
         # An IN list of parameters is answered from the primary-key index; unnest(?) would scan.

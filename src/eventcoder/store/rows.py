@@ -34,6 +34,7 @@ def date_bounds(value: str | None, precision: str | None = None) -> tuple[date |
     if "/" in value:
         first, _, last = value.partition("/")
         return date_bounds(first)[0], date_bounds(last)[1]
+    value = value.partition("T")[0]  # a timestamp's day
     try:
         parts = [int(part) for part in value.strip().split("-")]
         if len(parts) == 1:
