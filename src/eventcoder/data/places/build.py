@@ -100,7 +100,7 @@ def _name_group(iso2: str, code: str, cities: list[dict[str, Any]], subdivisions
 
 
 def build_demonyms(source: Path) -> list[list[str]]:
-    rows = []
+    rows: list[list[str]] = []
     with source.open(encoding="utf-8", newline="") as handle:
         for record in csv.DictReader(handle):
             words = {record["demonym_m"], record["demonym_f"]} - {""}
