@@ -203,10 +203,11 @@ def assign_stories(con: duckdb.DuckDBPyConnection, reports: Iterable[Report]) ->
     ordered = sorted(reports, key=lambda r: (r.published or date.max, r.event["document_id"], r.event["id"]))
     stored = _candidate_stories(con, ordered)
     touched: dict[str, Story] = {}
+    batch = _BatchIndex()
     merged = 0
     for report in ordered:
         pool = {story.id: touched.get(story.id, story) for story in stored.get(report.event["id"], [])}
-        pool.update(touched)
+        pool.update(batch.candidates(report))
         best = _best_story(report, pool.values())
         if best is None:
             story = Story.found(report.event, report.published, report.source)
@@ -215,8 +216,59 @@ def assign_stories(con: duckdb.DuckDBPyConnection, reports: Iterable[Report]) ->
             story.absorb(report.event, report.published, report.source)
             merged += 1
         touched[story.id] = story
+        batch.add(story)
         report.event["story_id"] = story.id
     return list(touched.values()), merged
+
+
+def _families(type_: str | None, quad_class: int | None) -> list[str]:
+    return [f"type:{type_}"] + ([f"quad:{quad_class}"] if quad_class is not None else [])
+
+
+def _days(window: tuple[date, date]) -> list[date]:
+    return [window[0] + timedelta(days=offset) for offset in range((window[1] - window[0]).days + 1)]
+
+
+class _BatchIndex:
+    """The batch's stories by type family, day and actor, so a report meets only the stories it could match."""
+
+    def __init__(self) -> None:
+        self._by_day: dict[tuple[str, date], dict[str | None, dict[str, Story]]] = {}
+        self._wide: dict[str, dict[str, Story]] = {}  # stories whose window is too wide to index by day
+        self._all: dict[str, dict[str, Story]] = {}
+
+    def add(self, story: Story) -> None:
+        window = story.window()
+        if window is None:  # no days at all: it can never overlap a report
+            return
+        for family in _families(story.type, story.quad_class):
+            self._all.setdefault(family, {})[story.id] = story
+            if window[1] - window[0] > MAX_MATCH_WINDOW:
+                self._wide.setdefault(family, {})[story.id] = story
+                continue
+            for day in _days(window):
+                self._by_day.setdefault((family, day), {}).setdefault(story.actor_id, {})[story.id] = story
+
+    def candidates(self, report: Report) -> dict[str, Story]:
+        event = report.event
+        window = _window(event["date_start"], event["date_end"], report.published)
+        found: dict[str, Story] = {}
+        if window is None:
+            return found
+        for family in _families(event["type"], event["quad_class"]):
+            if window[1] - window[0] > MAX_MATCH_WINDOW:
+                found.update(self._all.get(family, {}))
+                continue
+            found.update(self._wide.get(family, {}))
+            for day in _days(window):
+                by_actor = self._by_day.get((family, day), {})
+                if event["actor_id"] is None:
+                    for stories in by_actor.values():
+                        found.update(stories)
+                else:
+                    found.update(by_actor.get(event["actor_id"], {}))
+                    found.update(by_actor.get(None, {}))
+        return found
 
 
 def _best_story(report: Report, stories: Iterable[Story]) -> Story | None:
