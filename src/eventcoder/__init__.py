@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+# The subpackage ``eventcoder.extract`` is imported first (its __init__ is
+# empty), so that the public function ``extract`` below is what the name
+# ``eventcoder.extract`` means, and later submodule imports do not replace it.
+from . import extract as _extract_package  # noqa: F401
 from .config import Settings
 from .errors import EventcoderError
 from .model import Actor, Article, DateValue, Event, ExtractionResult, Place, Quote
@@ -22,9 +26,16 @@ __all__ = [
 ]
 
 
+def extract(text: str, published: str | None = None, **options: Any) -> ExtractionResult:
+    """Code the events of one text; see ``eventcoder.api.extract``."""
+    from .api import extract as run
+
+    return run(text, published, **options)
+
+
 def __getattr__(name: str) -> Any:
     # The pipeline imports spaCy: load it only when asked for.
-    if name in ("extract", "extract_paths", "ingest"):
+    if name in ("extract_paths", "ingest"):
         from . import api
         return getattr(api, name)
     if name == "Pipeline":

@@ -244,13 +244,22 @@ class Article:
     # Photo captions and credits removed from ``text``: kept as low-weight
     # evidence, each with the caption's own text (offsets are into ``captions[i].text``).
     captions: list[str] = field(default_factory=list)
+    # Where the body ends: captions, when attached, follow it as their own
+    # paragraphs (``caption_spans``), so caption mentions have real offsets.
+    body_end: int | None = None
+    caption_spans: list[TextSpan] = field(default_factory=list)
+
+    def in_caption(self, offset: int) -> bool:
+        return self.body_end is not None and offset >= self.body_end
 
     def document_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "input_id": self.input_id, "title": self.title,
             "published": self.published.value, "published_source": self.published_source,
             "source": self.source, "url": self.url, "categories": list(self.categories),
-            "language": self.language, "captions": list(self.captions), "text": self.text,
+            "language": self.language, "captions": list(self.captions),
+            "body_end": self.body_end if self.body_end is not None else len(self.text),
+            "caption_spans": [span.to_dict() for span in self.caption_spans], "text": self.text,
         }
 
 

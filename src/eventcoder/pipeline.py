@@ -15,6 +15,7 @@ becomes a ``DocumentFailure`` and the batch goes on (spaCy's error handler).
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +30,7 @@ from .config import SPACY_MODELS, Settings
 from .errors import EventcoderError, ModelNotFoundError, ProcessingError
 from .extract import events as _events  # noqa: F401  (registers eventcoder_events)
 from .extract import triggers as _triggers  # noqa: F401
+from .ingest.captions import attach_captions
 from .model import Article, ExtractionResult
 from .resolve import actors as _actors  # noqa: F401
 from .resolve import dates as _dates  # noqa: F401
@@ -42,7 +44,16 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     for token in doc[:-1]:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
+    for match in DATELINE.finditer(doc.text):
+        # "KAMPALA, Jan 14 (Reuters) - Police detained …": the dateline is not the subject
+        after = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
+        if after is not None and after.start < len(doc):
+            doc[after.start].is_sent_start = True
     return doc
+
+
+DATELINE = re.compile(
+    r"(?:^|(?<=\n\n))[A-Z][A-Z'’.\- ]{2,40}(?:,[^\n]{0,40}?)?(?:\([A-Za-z. ]{2,30}\))?\s+(?:-{1,2}|–|—)\s+(?=\S)")
 
 
 #: eventcoder's components, in the order they must run.
@@ -96,6 +107,7 @@ class Pipeline:
         self.nlp = build_nlp(model_name(self.settings))
 
     def make_doc(self, article: Article) -> Doc:
+        article = attach_captions(article)
         doc = self.nlp.make_doc(article.text)
         doc._.ec_article = article
         return doc

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from ..annotations import ActorMention
-from ..resolve.actors import actor_for_tokens, resolve_pronoun
+from ..resolve.actors import actor_for_tokens, composite_mention, resolve_pronoun
+from ..resolve.normalize import slugify
+from ..resolve.places import focus_country
 from ..resolve.registry import Registry
-from .syntax import FIRST_PERSON, PERSONAL_PRONOUNS, RELATIVE_PRONOUNS, is_kind, np_with_modifiers
+from .frames import Frames
+from .syntax import FIRST_PERSON, PERSONAL_PRONOUNS, RELATIVE_PRONOUNS, is_kind, np_tokens, np_with_modifiers
 
 GROUP_TYPES = frozenset({"armed_group", "organization", "government", "military", "people"})
 
@@ -61,7 +64,9 @@ class ArgumentContext:
     discourse: Discourse | None = None
 
 
-def actor_of(token: Token | None, context: ArgumentContext) -> ActorMention | None:
+def actor_of(token: Token | None, context: ArgumentContext, *, guess: bool = True) -> ActorMention | None:
+    """The actor a token stands for. ``guess=False`` refuses the salience
+    guesses (a member noun's likely group), e.g. for who says so."""
     if token is None:
         return None
     known = context.discourse.known.get(token.i) if context.discourse else None
@@ -73,6 +78,9 @@ def actor_of(token: Token | None, context: ArgumentContext) -> ActorMention | No
     if lower in FIRST_PERSON:
         return context.speaker
     if token.pos_ == "PRON" and lower in PERSONAL_PRONOUNS:
+        reporter = _reporting_subject(token, context)
+        if reporter is not None and _pronoun_fits(lower, reporter):
+            return reporter  # "Hamas said it would …": the sayer
         recent = context.discourse.recent(token.idx, lower) if context.discourse else None
         return recent or resolve_pronoun(context.doc, token.i)
     if lower in GENERIC_PRONOUNS and token.pos_ == "PRON":
@@ -83,10 +91,68 @@ def actor_of(token: Token | None, context: ArgumentContext) -> ActorMention | No
     found = actor_for_tokens(context.doc, start, end)
     if found is not None:
         return found
+    for appositive in (child for child in token.children if child.dep_ == "appos"):
+        found = actor_of(appositive, context, guess=guess)  # "the rights group Viasna"
+        if found is not None:
+            return found
     if is_kind(token, "member"):
-        return (_group_in_phrase(token, context) or _description(token, context)
-                or salient_group(context.doc, token.idx))
-    return _owner(token, context) or demonym_actor(token)
+        found = _group_in_phrase(token, context)
+        if found is not None or not guess:
+            return found
+        return _description(token, context) or focus_sector(token) or salient_group(context.doc, token.idx)
+    return _owner(token, context) or demonym_actor(token) or (focus_sector(token) if guess else None)
+
+
+STATE_SECTORS = frozenset({"military", "police", "government", "legislature", "judiciary"})
+
+
+def focus_sector(token: Token) -> ActorMention | None:
+    """"Soldiers surrounded the house", "riot police arrested …": a state
+    agent named without its country belongs to the country the story is in."""
+    registry = Registry.default()
+    sector = registry.agent_sector(token.lemma_) or registry.agent_sector(token.lower_)
+    if sector not in STATE_SECTORS or any(child.dep_ in ("poss",) for child in token.children):
+        return None
+    focus = focus_country(token.doc)
+    if focus is None or not focus.country:
+        return None
+    start, end = np_tokens(token)
+    return composite_mention(token.doc[start:end], focus.country, sector, registry).mention
+
+
+def _reporting_subject(token: Token, context: ArgumentContext) -> ActorMention | None:
+    """For a pronoun inside what someone said, that someone."""
+    frames = Frames.default()
+    node = token
+    for _ in range(8):
+        if node.head.i == node.i:
+            return None
+        via, node = node, node.head
+        cue = frames.cue(node.lemma_, node.pos_)
+        if cue is not None and cue.kind in ("report", "claim", "deny", "allege") and via.dep_ in ("ccomp", "xcomp"):
+            subject = next((child for child in node.children if child.dep_ == "nsubj"), None)
+            if subject is None or subject.i == token.i or subject.pos_ == "PRON":
+                return None
+            return actor_of(subject, context, guess=False)
+    return None
+
+
+def _pronoun_fits(pronoun: str, mention: ActorMention) -> bool:
+    if pronoun in PERSON_PRONOUNS:
+        return mention.type == "person"
+    return mention.type != "person"
+
+
+def adhoc_actor(token: Token) -> ActorMention:
+    """An unnamed source ("officials", "a senior diplomat") kept as an actor of
+    its own, named as the text names it."""
+    start, end = np_tokens(token)
+    span = token.doc[start:end]
+    while len(span) > 1 and span[0].dep_ == "det":
+        span = span[1:]
+    return ActorMention(start=span.start_char, end=span.end_char, text=span.text,
+                        actor_id=f"local:{slugify(span.text)}", name=span.text, type="unknown",
+                        how="description", confidence=0.4, head=token.i)
 
 
 def _group_in_phrase(token: Token, context: ArgumentContext) -> ActorMention | None:
@@ -106,13 +172,19 @@ def demonym_actor(token: Token) -> ActorMention | None:
     before = token.doc[max(0, token.i - 2):token.i].text.lower()
     if token.lower_.startswith(("pro-", "anti-")) or before.replace(" ", "") in ("pro-", "anti-"):
         return None  # "pro-Iranian militia" is not Iran
-    registry = Registry.default()
-    iso3 = registry.country_for_demonym(token.text)
-    entry = registry.country_entry(iso3) if iso3 else None
+    iso3 = Registry.default().country_for_demonym(token.text)
+    if iso3 is None:
+        return None
+    return country_mention(token.idx, token.idx + len(token.text), token.text, iso3, head=token.i)
+
+
+def country_mention(start: int, end: int, text: str, iso3: str, head: int | None = None) -> ActorMention | None:
+    """The registry's country actor, as mentioned at [start, end)."""
+    entry = Registry.default().country_entry(iso3)
     if entry is None:
         return None
-    return ActorMention(start=token.idx, end=token.idx + len(token.text), text=token.text, actor_id=entry.id,
-                        name=entry.name, type="country", country=iso3, how="demonym", confidence=0.7, head=token.i)
+    return ActorMention(start=start, end=end, text=text, actor_id=entry.id, name=entry.name, type="country",
+                        country=iso3, how="demonym", confidence=0.7, head=head)
 
 
 def _description(token: Token, context: ArgumentContext) -> ActorMention | None:

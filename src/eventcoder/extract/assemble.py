@@ -50,6 +50,8 @@ def same_happening(group: list[EventMention], mention: EventMention) -> bool:
     if any(member.sentence.start == mention.sentence.start for member in group):
         # one protest that "trampled images of X and set fire to Y's flags": targets may differ
         return _coordinated(group, mention) and _same_kind(first, mention) and _same_actor(group, mention)
+    if mention.in_caption:  # a caption shows what the body tells, with fewer words
+        return _same_kind(first, mention) and not first.in_caption
     if first.sense.quad_class in VERBAL_QUAD_CLASSES and not mention.is_nominal:
         return False  # two statements are two speech acts, even by the same speaker
     return _same_kind(first, mention) and _actors_compatible(group, mention, require_shared=True)
@@ -107,7 +109,7 @@ def primary(group: list[EventMention]) -> EventMention:
     """The mention that reports the happening best: asserted, not a bare
     reference, most arguments, earliest."""
     return min(group, key=lambda mention: (
-        mention.reference, MODALITY_RANK.get(mention.scope.modality, 9), -mention.argument_count(), mention.start,
+        mention.in_caption, mention.reference, MODALITY_RANK.get(mention.scope.modality, 9), -mention.argument_count(), mention.start,
     ))
 
 
@@ -185,6 +187,8 @@ def _trim(span: TextSpan, text: str) -> TextSpan:
 
 def _confidence(mention: EventMention) -> float:
     score = 0.5 + 0.15 * mention.argument_count() + (0.1 if mention.date is not None else 0)
+    if mention.in_caption:
+        score *= 0.6
     if mention.scope.modality != "asserted":
         score -= 0.05
     return max(0.1, min(0.95, score))

@@ -16,14 +16,14 @@ from ..model import ActorRef, Article, DateValue, ExtractionResult, Place, Quote
 from ..resolve.actors import document_actors
 from ..resolve.dates import governing_date
 from ..resolve.places import governing_place
-from .arguments import ArgumentContext, Discourse, actor_of, first_actor
+from .arguments import ArgumentContext, Discourse, actor_of, adhoc_actor, country_mention, first_actor
 from .assemble import assemble_events
 from .frames import Frames
 from .mentions import EventMention, build_mentions
 from .quotes import QuoteSpan, find_quote_spans, inside, speech_verb
 from .scope import read_scope
 from .syntax import (
-    agent_of_passive, children, effective_head, is_kind, is_passive, objects_of, preposition_objects, subject_of,
+    agent_of_passive, children, effective_head, is_infinitive, is_kind, is_passive, objects_of, preposition_objects, subject_of,
 )
 
 PATIENT_PREPOSITIONS = ("against", "on", "upon", "at", "to", "toward", "towards", "into", "with")
@@ -47,6 +47,7 @@ class EventStage:
         speakers = QuoteSpeakers(doc, quotes, discourse)
         mentions = build_mentions(doc)
         for mention in mentions:
+            mention.in_caption = article.in_caption(mention.start)
             mention.quote = inside(quotes, mention.start)
             mention.speaker = speakers.of(mention.quote) if mention.quote else None
             fill_arguments(doc, mention, discourse)
@@ -151,6 +152,10 @@ def _verbal_arguments(mention: EventMention, context: ArgumentContext) -> None:
         else:
             mention.actor = actor_of(subject, context)
         mention.recipient = first_actor(objects_of(token), context)
+    if mention.recipient is None and mention.type in DESTINATION_TYPES:
+        mention.recipient = destination_country(token)
+    if mention.recipient is None and mention.type in SYMMETRIC_TYPES and subject is not None:
+        mention.recipient = _conjoined_partner(subject, context)
     if mention.sense.frame == "recipient_subject" and not passive:
         mention.actor, mention.recipient = None, mention.actor
     if mention.sense.frame == "self":
@@ -186,16 +191,41 @@ def _nominal_arguments(mention: EventMention, context: ArgumentContext) -> None:
             subject, passive = subject_of(head)
             agent = agent_of_passive(head) if passive or token.dep_ == "nsubjpass" else subject
             mention.actor = actor_of(agent, context)
+            if mention.type in SYMMETRIC_TYPES and agent is not None and mention.recipient is None:
+                mention.recipient = _conjoined_partner(agent, context)
         if mention.recipient is None:  # "issued threats at X", "launched attacks against X"
             others = [obj for obj in objects_of(head) if obj.i != token.i]
             mention.recipient = first_actor(others, context)
     complement = mention.trigger.extra.get("complement")
     if complement is not None and mention.recipient is None:  # "the decision to expel X"
         mention.recipient = first_actor(objects_of(doc_token(token, int(complement))), context)
+    if mention.recipient is None and mention.type in DESTINATION_TYPES:
+        mention.recipient = destination_country(token)
     mention.reference = _is_reference(mention)
 
 
+DESTINATION_TYPES = frozenset({"CONSULT"})
+
+
+def destination_country(token: Token) -> ActorMention | None:
+    """"a visit to Moscow", "travelled to Beijing": the host of a visit is
+    the country of the place visited."""
+    places = token.doc._.ec_places or []
+    for pobj in preposition_objects(token, "to"):
+        for place in places:
+            if place.start <= pobj.idx < place.end and place.place.country:
+                return country_mention(place.start, place.end, place.text, place.place.country)
+    return None
+
+
 PATIENT_OF_TYPES = frozenset({"COERCE", "ASSAULT", "SANCTION"})
+SYMMETRIC_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
+
+
+def _conjoined_partner(subject: Token, context: ArgumentContext) -> ActorMention | None:
+    """"Armenia and Azerbaijan signed …": each side is the other's partner."""
+    partners = [child for child in subject.children if child.dep_ == "conj"]
+    return first_actor(partners, context)
 
 
 def _of_names_patient(mention: EventMention) -> bool:
@@ -239,7 +269,7 @@ def fill_scope(doc: Doc, mention: EventMention, frames: Frames, discourse: Disco
     scope = read_scope(mention.token, mention.sentence, frames)
     mention.scope = scope
     context = ArgumentContext(doc, speaker=mention.speaker, discourse=discourse)
-    mention.attributed = actor_of(scope.source, context) if scope.source is not None else None
+    mention.attributed = _source_actor(doc, scope.source, context) if scope.source is not None else None
     if mention.attributed is None and mention.speaker is not None:
         mention.attributed = mention.speaker
     if scope.negated:
@@ -251,6 +281,19 @@ def fill_scope(doc: Doc, mention: EventMention, frames: Frames, discourse: Disco
             scope.modality = "negated"
     if scope.condition is not None:
         mention.condition_text = scope.condition.text
+
+
+def _source_actor(doc: Doc, source: Token, context: ArgumentContext) -> ActorMention | None:
+    """Who says so: a resolved actor, else the source as the text names it
+    ("officials", "a diplomat"), which joins the document's actors."""
+    found = actor_of(source, context, guess=False)
+    if found is not None or source.pos_ == "PRON":
+        return found
+    adhoc = adhoc_actor(source)
+    mentions = doc._.ec_actor_mentions
+    if isinstance(mentions, list) and all(m.start != adhoc.start for m in mentions):
+        mentions.append(adhoc)
+    return adhoc
 
 
 # --------------------------------------------------------------------------
@@ -439,11 +482,19 @@ def _governing_date(doc: Doc, mention: EventMention) -> DateMention | None:
     token = mention.token
     chain = [token]
     node = mention.support or (token.head if mention.is_nominal and token.dep_ in ("dobj", "nsubjpass", "nsubj") else None)
+    if node is None and not mention.is_nominal and (token.dep_ in ("xcomp", "conj") or is_infinitive(token)):
+        node = effective_head(token)  # "voted on Sunday to expel …"
     for _ in range(4):
         if node is None:
             break
         chain.append(node)
-        node = effective_head(node) if node.dep_ in ("xcomp", "conj") else None
+        node = effective_head(node) if node.dep_ in ("xcomp", "conj") or is_infinitive(node) else None
+    dates: list[DateMention] = doc._.ec_dates or []
+    for candidate in chain:  # an absolute date on the clause beats one told relative to an event
+        direct = [date for date in dates if date.head == candidate.i and date.anchor != "event"
+                  and date.value.precision != "unknown"]
+        if direct:
+            return direct[0]
     for candidate in chain:
         found = governing_date(doc, candidate.i)
         if found is not None and not (found.start <= mention.start < found.end):
@@ -500,6 +551,8 @@ def _narrative_dates(mentions: list[EventMention]) -> None:
     event told just before them, with low confidence."""
     current: DateValue | None = None
     for mention in sorted(mentions, key=lambda m: m.start):
+        if mention.in_caption:
+            continue
         if mention.date is not None:
             if mention.date_confidence >= 0.7 and mention.date.precision in ("day", "range"):
                 current = mention.date

@@ -21,7 +21,7 @@ from .syntax import ancestors_within, children, is_kind, is_question, negated
 
 # Paths through which a governed trigger is the *content* of a governing one
 # ("threatened to overthrow", "promised to stop", "refusing to disarm").
-CONTENT_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "dobj", "acl", "advcl", "prep", "conj", "nsubjpass"})
+CONTENT_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "dobj", "acl", "advcl", "prep", "conj", "nsubjpass", "relcl"})
 # Prepositions that introduce a content-taking trigger's content ("called for
 # talks", "warned against escalation"), as opposed to its circumstances.
 CONTENT_PREPOSITIONS = frozenset({"for", "against", "from", "of"})
@@ -48,6 +48,7 @@ class EventMention:
     anchor_relation: str | None = None  # "after", "before", "same"
     date_anchor_text: str | None = None
     reference: bool = False  # a definite mention of an earlier event ("the raid")
+    in_caption: bool = False  # told by a photo caption: low weight, no narrative time
     quote: QuoteSpan | None = None
     speaker: ActorMention | None = None
     disputes: list[EventMention] = field(default_factory=list)
@@ -81,7 +82,7 @@ def build_mentions(doc: Doc) -> list[EventMention]:
             continue
         if _is_support_of_event(token, by_token) or _folded(token, sentence, by_token):
             continue
-        if _is_condition_of_event(token, sentence, by_token) or _generic_negation(token):
+        if _is_condition_of_event(token, sentence, by_token) or _generic_negation(token) or _capacity(token):
             continue
         mentions.append(EventMention(trigger, token, sentence, trigger.sense, trigger.sense.type))
     return mentions
@@ -121,7 +122,9 @@ def _own_clause(via: Token) -> bool:
     """Relative and adverbial clauses tell events of their own, except an
     infinitive of purpose ("would work to overthrow him")."""
     if via.dep_ == "relcl":
-        return True
+        # "threatened the minister that he would …" misparsed as a relative clause:
+        # a clause opened by the conjunction "that" is a complement, not a relative
+        return not any(child.dep_ == "mark" and child.lower_ == "that" for child in via.children)
     return via.dep_ == "advcl" and not any(child.dep_ == "aux" and child.lower_ == "to" for child in via.children)
 
 
@@ -135,6 +138,13 @@ def _is_condition_of_event(token: Token, sentence: Span, by_token: dict[int, Tri
         if via.dep_ == "advcl" and any(is_kind(mark, "condition", lemma=False) for mark in children(via, "mark")):
             return any(node.i in by_token for node in ancestor.subtree if not via.left_edge.i <= node.i <= via.right_edge.i)
     return False
+
+
+def _capacity(token: Token) -> bool:
+    """"a rocket ready to be fired": what something is ready or able to do
+    has not happened."""
+    head = token.head
+    return token.dep_ in ("xcomp", "advcl", "acl") and head.pos_ == "ADJ" and is_kind(head, "capacity")
 
 
 def _generic_negation(token: Token) -> bool:

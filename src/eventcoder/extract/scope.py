@@ -72,7 +72,7 @@ def _clause_head(trigger: Token) -> Token:
 
 
 def _in_complement(via: Token) -> bool:
-    return via.dep_ in ("ccomp", "xcomp", "dobj", "pobj", "pcomp", "acl", "relcl", "advcl", "nsubjpass",
+    return via.dep_ in ("ccomp", "xcomp", "dobj", "pobj", "pcomp", "acl", "advcl", "nsubjpass",
                         "prep", "conj", "csubj", "attr", "oprd", "npadvmod")
 
 
@@ -93,9 +93,19 @@ def _modifier_cue(trigger: Token, frames: Frames) -> FrameCue | None:
 def _condition(clause: Token, sentence: Span) -> Token | None:
     """The head of a conditional clause the event stands in or depends on."""
     for token in [clause, *(ancestor for ancestor, _ in ancestors_within(clause, sentence))]:
-        if token.dep_ == "advcl" and any(is_kind(mark, "condition", lemma=False) for mark in children(token, "mark")):
+        if token.dep_ == "advcl" and _is_conditional(token):
             return token
+        # "would continue firing if Israel did not withdraw": the condition hangs on the clause
+        condition = next((child for child in children(token, "advcl") if _is_conditional(child)), None)
+        if condition is not None and not condition.left_edge.i <= clause.i <= condition.right_edge.i:
+            return condition
+        if token.dep_ in ("ccomp",) or token.pos_ in ("NOUN", "PROPN"):
+            return None  # the condition of a reporting clause is not this event's
     return None
+
+
+def _is_conditional(clause: Token) -> bool:
+    return any(is_kind(mark, "condition", lemma=False) for mark in children(clause, "mark"))
 
 
 def _auxiliary_modality(clause: Token, scope: Scope) -> str:

@@ -22,6 +22,7 @@ CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "co
 NP_STOP_DEPS = frozenset({"relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "prep"})
 PERSONAL_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their", "it", "its"})
 FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
+CONTROL_PREPOSITIONS = frozenset({"from", "of", "for", "with", "into"})
 RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that", "whose"})
 
 
@@ -118,20 +119,28 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
                 return None, False
             token = head
             continue
-        if token.dep_ == "pcomp" and token.head.lower_ == "from":
-            # "prevent the fighters from fighting": the object of the governing verb acts
+        if token.dep_ == "pcomp" and token.head.lower_ in CONTROL_PREPOSITIONS:
+            # "prevent the fighters from fighting", "accused X of attacking": the object acts
             controller = first_child(token.head.head, "dobj")
-            return controller, False
+            if controller is not None:
+                return controller, False
+            token = token.head.head
+            continue
         if token.dep_ == "xcomp":
             token = token.head
             continue
         if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return token.head, is_passive(token)
-        if token.dep_ == "advcl" and token.tag_ == "VBG":  # "…, killing three": shares the subject
+        if token.dep_ == "advcl" and (token.tag_ == "VBG" or is_infinitive(token)):
+            # "…, killing three" and "voted to expel …" share the main clause's subject
             token = token.head
             continue
         return None, False
     return None, False
+
+
+def is_infinitive(token: Token) -> bool:
+    return any(child.dep_ == "aux" and child.lower_ == "to" for child in token.children)
 
 
 def agent_of_passive(verb: Token) -> Token | None:
