@@ -15,6 +15,7 @@ from datetime import date
 from ..config import Settings
 from ..errors import EmptyInputError, InputError, TooLargeInputError
 from ..model import Article, DateValue, RawDocument, TextSpan
+from ..resolve.dates import infer_published
 from .dates import find_dateline, parse_metadata_date, parse_published_argument, search_absolute_date
 from .html import extract_html
 from .page import PageCues, clean_page, line_key
@@ -127,6 +128,10 @@ def choose_published(
     line_date = search_absolute_date(date_line) if date_line else None
     if line_date is not None:
         return _day(line_date.day, line_date.text), "inferred"
+    # no earlier than the latest date the text reports as past (low confidence, open-ended)
+    reported = infer_published(text)
+    if reported is not None:
+        return reported, "inferred"
     return DateValue.unknown(), "unknown"
 
 
