@@ -68,11 +68,19 @@ def test_pagination_walks_to_the_end_without_repeats(filled):
         page = query_events(filled, EventFilter(), limit=2, cursor=cursor)
         seen += ids(page)
         pages += 1
+        assert page.total == 7
         if page.next_cursor is None:
             break
         cursor = page.next_cursor
     assert pages == 4 and len(seen) == len(set(seen)) == 7
     assert seen == ids(query_events(filled, EventFilter(), limit=50))
+
+
+def test_filtered_pagination_keeps_its_total(filled):
+    first = query_events(filled, EventFilter(actor="northland"), limit=3)
+    rest = query_events(filled, EventFilter(actor="northland"), limit=3, cursor=first.next_cursor)
+    assert first.total == rest.total == 4 and len(first.items) == 3 and len(rest.items) == 1
+    assert rest.next_cursor is None and not set(ids(first)) & set(ids(rest))
 
 
 @pytest.mark.parametrize(("flt", "expected_keys"), [

@@ -27,8 +27,6 @@ MAX_LIMIT = 10_000
 MAX_TEXT_PARAM = 500
 #: An actor name matching more actors than this is filtered by name instead of by ids.
 MAX_ACTOR_IDS = 1_000
-#: Sort key for documents without a publication date: after every dated one, newest first.
-_NO_DATE = "DATE '0001-01-01'"
 _DEFAULT_WINDOW = 300
 
 
@@ -200,71 +198,79 @@ def _decode_cursor(kind: str, cursor: str, arity: int) -> list[Any]:
     return decoded[1:]
 
 
-def _date_order(alias: str) -> str:
+def _date_order(alias: str, column: str = "date_start") -> str:
     """Newest first, undated last; plain columns so DuckDB's top-N can skip row groups by their zone maps."""
-    return f"{alias}.date_start DESC NULLS LAST, {alias}.id DESC"
+    return f"{alias}.{column} DESC NULLS LAST, {alias}.id DESC"
 
 
 @dataclass(frozen=True)
 class _DatePage:
-    """Where a date-ordered listing resumes: after (date_start, id); ``total`` counted on its first page."""
+    """Where a date-ordered listing resumes: after (date, id); ``total`` counted on its first page."""
 
     condition: str = "TRUE"
     params: tuple[Any, ...] = ()
     total: int | None = None
 
 
-def _date_cursor(kind: str, cursor: str | None, alias: str) -> _DatePage:
-    """Keyset condition: rows after (date_start, id) in ``_date_order``."""
+def _date_cursor(kind: str, cursor: str | None, alias: str, column: str = "date_start") -> _DatePage:
+    """Keyset condition: rows after (date, id) in ``_date_order``."""
     if cursor is None:
         return _DatePage()
     day, last_id, total = _decode_cursor(kind, cursor, 3)
     if not isinstance(last_id, str) or not (day is None or isinstance(day, str)) or type(total) is not int:
         raise QueryError("invalid cursor")
+    key = f"{alias}.{column}"
     if day is None:
-        return _DatePage(f"({alias}.date_start IS NULL AND {alias}.id < ?)", (last_id,), total)
+        return _DatePage(f"({key} IS NULL AND {alias}.id < ?)", (last_id,), total)
     sort_day = _day("cursor", day, upper=False)
     return _DatePage(
-        f"({alias}.date_start < ? OR ({alias}.date_start = ? AND {alias}.id < ?) OR {alias}.date_start IS NULL)",
-        (sort_day, sort_day, last_id), total,
+        f"({key} < ? OR ({key} = ? AND {alias}.id < ?) OR {key} IS NULL)", (sort_day, sort_day, last_id), total,
     )
 
 
-def _next_date_cursor(kind: str, rows: list[dict[str, Any]], limit: int, total: int) -> str | None:
-    if len(rows) <= limit:
+def _next_date_cursor(kind: str, keys: list[dict[str, Any]], limit: int, total: int) -> str | None:
+    if len(keys) <= limit:
         return None
-    last = rows[limit - 1]
-    return _encode_cursor(kind, _iso(last["date_start"]), last["id"], total)
+    last = keys[limit - 1]
+    return _encode_cursor(kind, _iso(last["sort_date"]), last["id"], total)
 
 
-def _top_keys(store: DuckDBStore, table: str, where: str, params: list[Any], page: _DatePage,
-              limit: int) -> list[dict[str, Any]]:
-    """(id, date_start) of the next ``limit + 1`` rows of ``table`` (alias ``t``) in ``_date_order``.
+def _top_keys(store: DuckDBStore, table: str, where: str, params: list[Any], page: _DatePage, limit: int,
+              column: str = "date_start") -> tuple[list[dict[str, Any]], int]:
+    """(id, sort_date) of the next ``limit + 1`` rows of ``table`` (alias ``t``) in ``_date_order``, and the total.
 
-    The (limit+1)-th newest date is found first by a one-column top-N, which
-    DuckDB answers from few row groups; the full (date, id) ordering then only
-    sorts rows on or after it.
+    Filtered: one scan gives the page's keys and (first page only) the count of
+    matches. Unfiltered: the (limit+1)-th newest date is found first by a
+    one-column top-N that DuckDB answers from few row groups, so the (date, id)
+    ordering only sorts the rows on or after it; the count comes from metadata.
     """
     condition = f"{where} AND {page.condition}"
+    order = _date_order("t", column)
+    if where != "TRUE":
+        counted = ", count(*) OVER () AS total_rows" if page.total is None else ""
+        keys = _fetch(
+            store,
+            f"SELECT t.id, t.{column} AS sort_date{counted} FROM {table} AS t WHERE {condition} ORDER BY {order} "
+            "LIMIT ?",
+            [*params, *page.params, limit + 1],
+        )
+        total = page.total if page.total is not None else (keys[0]["total_rows"] if keys else 0)
+        return keys, int(total)
     bound = _fetch(
         store,
-        f"SELECT t.date_start FROM {table} AS t WHERE {condition} AND t.date_start IS NOT NULL "
-        "ORDER BY t.date_start DESC LIMIT 1 OFFSET ?",
+        f"SELECT t.{column} AS sort_date FROM {table} AS t WHERE {condition} AND t.{column} IS NOT NULL "
+        f"ORDER BY t.{column} DESC LIMIT 1 OFFSET ?",
         [*params, *page.params, limit],
     )
-    cutoff, cutoff_params = ("t.date_start >= ?", [bound[0]["date_start"]]) if bound else ("TRUE", [])
-    return _fetch(
+    cutoff, cutoff_params = (f"t.{column} >= ?", [bound[0]["sort_date"]]) if bound else ("TRUE", [])
+    keys = _fetch(
         store,
-        f"SELECT t.id, t.date_start FROM {table} AS t WHERE {condition} AND {cutoff} "
-        f"ORDER BY {_date_order('t')} LIMIT ?",
+        f"SELECT t.id, t.{column} AS sort_date FROM {table} AS t WHERE {condition} AND {cutoff} ORDER BY {order} "
+        "LIMIT ?",
         [*params, *page.params, *cutoff_params, limit + 1],
     )
-
-
-def _count(store: DuckDBStore, table: str, where: str, params: list[Any], page: _DatePage) -> int:
-    if page.total is not None:
-        return page.total
-    return int(_scalar(store, f"SELECT count(*) FROM {table} AS t WHERE {where}", params) or 0)
+    total = page.total if page.total is not None else _scalar(store, f"SELECT count(*) FROM {table}", [])
+    return keys, int(total or 0)
 
 
 def _rows_by_id(store: DuckDBStore, table: str, ids: list[str]) -> list[dict[str, Any]]:
@@ -353,8 +359,7 @@ def query_events(store: DuckDBStore, flt: EventFilter | None = None, *, limit: i
     where, params = _where(flt, store, alias="t")
     page = _date_cursor("events", cursor, "t")
     # Sort only the keys, then read the page's full rows by id: top-N over every column is far slower.
-    keys = _top_keys(store, "events", where, params, page, limit)
-    total = _count(store, "events", where, params, page)
+    keys, total = _top_keys(store, "events", where, params, page, limit)
     rows = _rows_by_id(store, "events", [key["id"] for key in keys[:limit]])
     return Page(_event_items(store, rows), _next_date_cursor("events", keys, limit, total), total)
 
@@ -403,8 +408,7 @@ def _story_rows(store: DuckDBStore, flt: EventFilter | None, limit: int, cursor:
     where, params = _where(flt, store)
     members = "TRUE" if where == "TRUE" else f"t.id IN (SELECT e.story_id FROM events AS e WHERE {where})"
     page = _date_cursor(kind, cursor, "t")
-    keys = _top_keys(store, "stories", members, params, page, limit)
-    total = _count(store, "stories", members, params, page)
+    keys, total = _top_keys(store, "stories", members, params, page, limit)
     rows = _rows_by_id(store, "stories", [key["id"] for key in keys[:limit]])
     return rows, _next_date_cursor(kind, keys, limit, total), total
 
@@ -483,33 +487,19 @@ def list_documents(store: DuckDBStore, *, q: str | None = None, source: str | No
     limit = _limit(limit)
     clauses, params = ["TRUE"], []
     if q:
-        clauses.append(_contains("title"))
+        clauses.append(_contains("t.title"))
         params.append(_text_param("q", q).lower())
     if source:
-        clauses.append(_contains("source"))
+        clauses.append(_contains("t.source"))
         params.append(_text_param("source", source).lower())
     where = " AND ".join(clauses)
-    keyset, key_params = "TRUE", []
-    key = f"coalesce(published_date, {_NO_DATE})"
-    if cursor is not None:
-        day, last_id = _decode_cursor("documents", cursor, 2)
-        if not isinstance(day, str) or not isinstance(last_id, str):
-            raise QueryError("invalid cursor")
-        sort_day = _day("cursor", day, upper=False)
-        keyset, key_params = f"({key} < ? OR ({key} = ? AND id < ?))", [sort_day, sort_day, last_id]
-    rows = _fetch(
-        store,
-        f"SELECT {_DOCUMENT_COLUMNS}, published_date FROM documents WHERE {where} AND {keyset} "
-        f"ORDER BY {key} DESC, id DESC LIMIT ?",
-        [*params, *key_params, limit + 1],
-    )
-    total = int(_scalar(store, f"SELECT count(*) FROM documents WHERE {where}", params) or 0)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = _encode_cursor("documents", _iso(rows[-1]["published_date"] or date.min), rows[-1]["id"])
-    items = [{k: _iso(v) for k, v in row.items() if k != "published_date"} for row in rows]
-    return Page(items, next_cursor, total)
+    page = _date_cursor("documents", cursor, "t", "published_date")
+    keys, total = _top_keys(store, "documents", where, params, page, limit, "published_date")
+    ids = [key["id"] for key in keys[:limit]]
+    rows = _fetch(store, f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id IN {placeholders(len(ids))}", ids)
+    by_id = {row["id"]: {k: _iso(v) for k, v in row.items()} for row in rows}
+    items = [by_id[doc_id] for doc_id in ids if doc_id in by_id]
+    return Page(items, _next_date_cursor("documents", keys, limit, total), total)
 
 
 def get_document(store: DuckDBStore, doc_id: str) -> dict[str, Any] | None:
