@@ -143,10 +143,12 @@ def _pronoun_fits(pronoun: str, mention: ActorMention) -> bool:
     return mention.type != "person"
 
 
-def adhoc_actor(token: Token) -> ActorMention:
-    """An unnamed source ("officials", "a senior diplomat") kept as an actor of
-    its own, named as the text names it."""
-    start, end = np_tokens(token)
+def adhoc_actor(token: Token, *, with_modifiers: bool = False) -> ActorMention:
+    """An unnamed source ("officials", "a senior diplomat", "sources close to
+    the minister") kept as an actor of its own, named as the text names it."""
+    start, end = np_with_modifiers(token) if with_modifiers else np_tokens(token)
+    if end - start > 8:
+        start, end = np_tokens(token)
     span = token.doc[start:end]
     while len(span) > 1 and span[0].dep_ == "det":
         span = span[1:]

@@ -287,9 +287,10 @@ def _source_actor(doc: Doc, source: Token, context: ArgumentContext) -> ActorMen
     """Who says so: a resolved actor, else the source as the text names it
     ("officials", "a diplomat"), which joins the document's actors."""
     found = actor_of(source, context, guess=False)
-    if found is not None or source.pos_ == "PRON":
+    if source.pos_ == "PRON" or (found is not None and found.type != "unknown"):
         return found
-    adhoc = adhoc_actor(source)
+    # an unnamed source keeps the words that say whose it is: "sources close to X"
+    adhoc = adhoc_actor(source, with_modifiers=True)
     mentions = doc._.ec_actor_mentions
     if isinstance(mentions, list) and all(m.start != adhoc.start for m in mentions):
         mentions.append(adhoc)

@@ -81,8 +81,10 @@ def np_with_modifiers(head: Token) -> tuple[int, int]:
     while stack:
         token = stack.pop()
         start, end = min(start, token.i), max(end, token.i)
+        # the head's own prepositions, and those of its adjectives ("sources close to X")
+        own = token.i == head.i or (token.dep_ == "amod" and token.head.i == head.i)
         stack.extend(child for child in token.children
-                     if child.dep_ not in NP_STOP_DEPS or (child.dep_ == "prep" and token is head))
+                     if child.dep_ not in NP_STOP_DEPS or (child.dep_ == "prep" and own))
     return start, end + 1
 
 
