@@ -35,6 +35,7 @@ def test_benchmark_reports_sane_figures(corpus: Path) -> None:
     assert result["words"] == sum(len(article.text.split()) for article in load_articles(corpus, 5, Settings()))
     assert result["spacy_docs_per_s"] > 0 and result["eventcoder_docs_per_s"] > 0
     assert 0 < result["ratio"] < 10
+    assert result["spacy_cpu_s"] > 0 and result["eventcoder_cpu_s"] > 0 and 0 < result["cpu_ratio"] < 10
     assert 50 < result["peak_rss_mb"] < 8192
     assert result["workers"] == 1 and "speedup_vs_1" not in result
     json.dumps(result)  # one JSON line

@@ -10,11 +10,14 @@ after a warm-up that is not counted:
   dict (what an ingest stores).
 
 The result is one JSON-able dict; ``ratio`` is eventcoder's docs/s over
-spaCy's (1.0 would mean eventcoder costs nothing on top of the parse).
+spaCy's (1.0 would mean eventcoder costs nothing on top of the parse), and
+``cpu_ratio`` the same from CPU seconds, which stays meaningful when other
+processes compete for the cores.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import resource
 import sys
@@ -25,7 +28,7 @@ from dataclasses import replace
 from functools import lru_cache, partial
 from itertools import cycle, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .config import Settings
 from .errors import ConfigError, InputError
@@ -38,6 +41,8 @@ from .pipeline import Pipeline, bare_nlp
 BUNDLED_SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 #: Documents run (and discarded) before timing, so model loading and lazy caches are not counted.
 WARMUP_DOCS = 4
+#: Work chunks per worker process in the multi-process pass.
+CHUNKS_PER_WORKER = 8
 
 
 def run_benchmark(corpus: str | Path | None = None, *, limit: int = 200, workers: int = 1,
@@ -52,22 +57,25 @@ def run_benchmark(corpus: str | Path | None = None, *, limit: int = 200, workers
     settings = settings or Settings()
     articles = load_articles(corpus if corpus is not None else BUNDLED_SAMPLES, limit, settings)
     texts = [article.text for article in articles]
-    spacy_seconds = time_spacy(texts, settings, workers)
-    eventcoder_seconds = time_eventcoder(articles, settings, workers)
+    spacy = time_spacy(texts, settings, workers)
+    eventcoder = time_eventcoder(articles, settings, workers)
     report: dict[str, Any] = {
         "docs": len(articles),
         "words": sum(len(text.split()) for text in texts),
-        "spacy_docs_per_s": _rate(len(articles), spacy_seconds),
-        "eventcoder_docs_per_s": _rate(len(articles), eventcoder_seconds),
-        "ratio": round(spacy_seconds / eventcoder_seconds, 3) if eventcoder_seconds else None,
-        "peak_rss_mb": peak_rss_mb(),
+        "spacy_docs_per_s": _rate(len(articles), spacy.wall),
+        "eventcoder_docs_per_s": _rate(len(articles), eventcoder.wall),
+        "ratio": _ratio(spacy.wall, eventcoder.wall),
+        # CPU seconds (this process and its workers): the same figure on a busy machine.
+        "spacy_cpu_s": round(spacy.cpu, 2),
+        "eventcoder_cpu_s": round(eventcoder.cpu, 2),
+        "cpu_ratio": _ratio(spacy.cpu, eventcoder.cpu),
         "workers": workers,
     }
     if workers > 1:
-        single_seconds = time_eventcoder(articles, settings, 1)
-        report["eventcoder_docs_per_s_1"] = _rate(len(articles), single_seconds)
-        report["speedup_vs_1"] = round(single_seconds / eventcoder_seconds, 3) if eventcoder_seconds else None
-        report["peak_rss_mb"] = peak_rss_mb()
+        single = time_eventcoder(articles, settings, 1)
+        report["eventcoder_docs_per_s_1"] = _rate(len(articles), single.wall)
+        report["speedup_vs_1"] = _ratio(single.wall, eventcoder.wall)
+    report["peak_rss_mb"] = peak_rss_mb()
     return report
 
 
@@ -90,32 +98,60 @@ def load_articles(corpus: str | Path, limit: int, settings: Settings) -> list[Ar
             for index, article in enumerate(copies)]
 
 
-def time_spacy(texts: Sequence[str], settings: Settings, workers: int) -> float:
-    """Seconds for bare spaCy's ``nlp.pipe`` over ``texts`` (warm-up excluded)."""
+class Timing(NamedTuple):
+    wall: float  # seconds
+    cpu: float  # CPU seconds of this process and of the worker processes it waited for
+
+
+class _Stopwatch:
+    def __enter__(self) -> _Stopwatch:
+        self._wall, self._cpu = time.perf_counter(), _cpu_seconds()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timing = Timing(time.perf_counter() - self._wall, _cpu_seconds() - self._cpu)
+
+
+def _cpu_seconds() -> float:
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(item.ru_utime + item.ru_stime for item in usage)
+
+
+def time_spacy(texts: Sequence[str], settings: Settings, workers: int) -> Timing:
+    """Time of bare spaCy's ``nlp.pipe`` over ``texts`` (warm-up excluded)."""
     nlp = bare_nlp(settings)
     list(nlp.pipe(texts[:WARMUP_DOCS], batch_size=settings.batch_size))
-    start = time.perf_counter()
-    for _doc in nlp.pipe(texts, batch_size=settings.batch_size, n_process=workers):
-        pass
-    return time.perf_counter() - start
+    with _Stopwatch() as watch:
+        for _doc in nlp.pipe(texts, batch_size=settings.batch_size, n_process=workers):
+            pass
+    return watch.timing
 
 
-def time_eventcoder(articles: Sequence[Article], settings: Settings, workers: int) -> float:
-    """Seconds for the full pipeline over ``articles`` in ``workers`` processes (warm-up excluded)."""
+def time_eventcoder(articles: Sequence[Article], settings: Settings, workers: int) -> Timing:
+    """Time of the full pipeline over ``articles`` in ``workers`` processes (warm-up excluded)."""
     pipeline = _warm_pipeline(settings, articles)
-    start = time.perf_counter()
+    with _Stopwatch() as watch:
+        _code_in_processes(pipeline, articles, settings, workers)
+    return watch.timing
+
+
+def _code_in_processes(pipeline: Pipeline, articles: Sequence[Article], settings: Settings, workers: int) -> None:
     if workers == 1:
         _code_batch(pipeline, list(articles))
     else:
         # Forked after the warm-up, every worker starts with the loaded model and
         # lexicons, as spaCy's own n_process workers do.
-        context = multiprocessing.get_context("fork")
-        batches = [list(articles[index:index + settings.batch_size])
-                   for index in range(0, len(articles), settings.batch_size)]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for _count in pool.map(partial(_code_in_worker, settings), batches):
-                pass
-    return time.perf_counter() - start
+        # Small chunks keep the workers evenly loaded; gc.freeze keeps the
+        # children's collector from touching (and so copying) the parent's heap.
+        size = max(1, min(settings.batch_size, -(-len(articles) // (workers * CHUNKS_PER_WORKER))))
+        chunks = [list(articles[index:index + size]) for index in range(0, len(articles), size)]
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for _count in pool.map(partial(_code_in_worker, settings), chunks):
+                    pass
+        finally:
+            gc.unfreeze()
 
 
 def peak_rss_mb() -> float:
@@ -149,6 +185,10 @@ def _code_batch(pipeline: Pipeline, articles: list[Article]) -> int:
 
 def _code_in_worker(settings: Settings, articles: list[Article]) -> int:
     return _code_batch(_pipeline_for(settings), articles)
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return round(numerator / denominator, 3) if denominator > 0 else None
 
 
 def _rate(count: int, seconds: float) -> float:
