@@ -292,7 +292,7 @@ def _source_actor(doc: Doc, source: Token, context: ArgumentContext) -> ActorMen
     # an unnamed source keeps the words that say whose it is: "sources close to X"
     adhoc = adhoc_actor(source, with_modifiers=True)
     mentions = doc._.ec_actor_mentions
-    if isinstance(mentions, list) and all(m.start != adhoc.start for m in mentions):
+    if isinstance(mentions, list) and all((m.start, m.end) != (adhoc.start, adhoc.end) for m in mentions):
         mentions.append(adhoc)
     return adhoc
 

@@ -106,14 +106,40 @@ def publication_day(doc: Doc) -> date | None:
 
 def find_actor_mentions(doc: Doc, registry: Registry, *, on: date | None = None) -> list[ActorMention]:
     """Every actor mention of ``doc``, in text order, overlaps resolved longest-first."""
-    candidates = [*alias_candidates(doc, registry, on), *composite_candidates(doc, registry)]
-    chosen = longest_first(candidates)
+    aliases = list(alias_candidates(doc, registry, on))
+    composites = [candidate for candidate in composite_candidates(doc, registry)
+                  if not contains_named_body(candidate, aliases)]
+    chosen = longest_first([*aliases, *composites])
     chosen = longest_first([*chosen, *entity_candidates(doc, registry, on, chosen)])
     chosen = longest_first([*chosen, *surname_candidates(doc, chosen)])
     chosen = longest_first([*chosen, *headed_name_candidates(doc, chosen)])
     chosen = longest_first([*chosen, *source_candidates(doc, registry, chosen)])
+    chosen = longest_first([*chosen, *demonym_candidates(doc, registry, chosen)])
     mentions = [candidate.mention for candidate in sorted(chosen, key=lambda c: c.start)]
     return name_composites_by_first_use(mentions)
+
+
+def contains_named_body(composite: _Candidate, aliases: list[_Candidate]) -> bool:
+    """"Iran's Revolutionary Guard Commander": a named organisation inside a
+    country + agent phrase is more specific than the country's sector."""
+    return any(composite.start <= alias.start and alias.end <= composite.end
+               and alias.mention.type not in ("country", "person", "people")
+               for alias in aliases)
+
+
+def demonym_candidates(doc: Doc, registry: Registry, chosen: list[_Candidate]) -> Iterator[_Candidate]:
+    """"Israeli and U.S. flags", "Iraqi law": a demonym modifying a thing
+    mentions its country (low confidence; never "pro-Iranian")."""
+    taken = {index for candidate in chosen for index in range(candidate.start, candidate.end)}
+    for token in doc:
+        if token.i in taken or token.ent_type_ != "NORP" or token.dep_ not in ("amod", "compound", "conj"):
+            continue
+        if is_prefixed_link(doc, token) or token.lower_.startswith(("pro-", "anti-")):
+            continue
+        iso3 = registry.country_for_demonym(token.text)
+        entry = registry.country_entry(iso3) if iso3 else None
+        if entry is not None:
+            yield make_mention(doc[token.i:token.i + 1], entry, "demonym", 0.5)
 
 
 def longest_first(candidates: Iterable[_Candidate]) -> list[_Candidate]:
