@@ -65,7 +65,7 @@ def _format(fmt: str) -> str:
     return fmt.lower()
 
 
-def export_events(store: DuckDBStore, path: str | Path, fmt: str, flt: EventFilter | None = None, *,
+def export_events(store: DuckDBStore, path: str | Path, fmt: str, flt: EventFilter | None = None,
                   merged: bool = False) -> int:
     """Write events matching ``flt`` (every report, or with ``merged`` one row per story); return rows written."""
     fmt = _format(fmt)

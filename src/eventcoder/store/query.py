@@ -438,7 +438,7 @@ def _story_dicts(store: DuckDBStore, rows: list[dict[str, Any]]) -> list[dict[st
     return [_story_dict(row, names) for row in rows]
 
 
-def list_stories(store: DuckDBStore, flt: EventFilter | None = None, *, limit: int = 50,
+def list_stories(store: DuckDBStore, flt: EventFilter | None = None, limit: int = 50,
                  cursor: str | None = None) -> Page:
     """Stories with at least one report matching ``flt``, newest first."""
     rows, next_cursor, total = _story_rows(store, flt, limit, cursor, "stories")
@@ -545,7 +545,7 @@ def _actors_by_id(store: DuckDBStore, ids: list[str]) -> dict[str, dict[str, Any
     return {row["id"]: _actor_dict(row) for row in _rows_by_id(store, "actors", sorted(set(ids)))}
 
 
-def list_actors(store: DuckDBStore, q: str | None = None, *, limit: int = 50, cursor: str | None = None) -> Page:
+def list_actors(store: DuckDBStore, q: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
     """Actors by number of events they take part in (as actor or recipient); ``q``: id or name substring."""
     limit = _limit(limit)
     where, params = "TRUE", []
@@ -642,7 +642,7 @@ def timeline(store: DuckDBStore, flt: EventFilter | None = None, bucket: str = "
     return list(periods.values())
 
 
-def network(store: DuckDBStore, flt: EventFilter | None = None, *, min_weight: int = 1,
+def network(store: DuckDBStore, flt: EventFilter | None = None, min_weight: int = 1,
             limit: int = 200) -> dict[str, list[dict[str, Any]]]:
     """Directed actor -> recipient edges weighted by event count, heaviest first, and their nodes."""
     where, params = _where(flt, store)
