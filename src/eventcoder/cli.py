@@ -183,10 +183,11 @@ def query(db: str, type_: str | None, actor: str | None, since: str | None, unti
         click.echo(json.dumps({"total": page.total, "items": page.items}, default=str, ensure_ascii=False))
         return
     for item in page.items:
-        actor_name = (item.get("actor_name") or "-")
-        recipient_name = (item.get("recipient_name") or "-")
+        actor_name = (item.get("actor") or {}).get("name") or "-"
+        recipient_name = (item.get("recipient") or {}).get("name") or "-"
+        evidence = (item.get("evidence") or {}).get("text") or ""
         click.echo(f"{item.get('date') or '?':10}  {item.get('type'):9}  {item.get('modality'):9}  "
-                   f"{actor_name} -> {recipient_name}  | {str(item.get('evidence_text') or '')[:80]}")
+                   f"{actor_name} -> {recipient_name}  | {evidence[:80]}")
     click.echo(f"({len(page.items)} of {page.total})", err=True)
 
 
@@ -221,8 +222,10 @@ def summary(db: str) -> None:
     _require_db(db)
     with DuckDBStore.open(db, read_only=True) as store:
         data = store_summary(store)
+    errors = data.get("errors") or {}
+    pending = errors.get("pending", 0) if isinstance(errors, dict) else errors
     click.echo(f"documents: {data.get('documents')}   events: {data.get('events')}   "
-               f"stories: {data.get('stories')}   failed inputs: {data.get('errors')}")
+               f"stories: {data.get('stories')}   failed inputs: {pending}")
     click.echo("events by type:")
     for name, count in _pairs(data.get("by_type")):
         click.echo(f"  {name:10} {count}")
@@ -237,7 +240,8 @@ def _pairs(value: Any) -> list[tuple[str, int]]:
     pairs = []
     for item in value or []:
         if isinstance(item, dict):
-            pairs.append((str(item.get("name") or item.get("type") or item.get("id")), int(item.get("count", 0))))
+            count = item.get("count", item.get("events", 0))
+            pairs.append((str(item.get("name") or item.get("type") or item.get("id")), int(count or 0)))
         else:
             pairs.append((str(item[0]), int(item[1])))
     return pairs
@@ -261,13 +265,14 @@ def errors(db: str, show_all: bool) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--snapshot", is_flag=True, help="Serve a snapshot, so an ingest can write to the same file meanwhile.")
 @fails_cleanly
-def serve(db: str, host: str, port: int) -> None:
+def serve(db: str, host: str, port: int, snapshot: bool) -> None:
     """Start the API and dashboard."""
     from .serve.app import serve as run_server
 
     _require_db(db)
-    run_server(db, host=host, port=port)
+    run_server(db, host=host, port=port, snapshot=snapshot)
 
 
 @main.group()
