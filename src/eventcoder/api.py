@@ -43,19 +43,33 @@ def extract(text: str, published: str | None = None, *, title: str | None = None
     return Pipeline(settings).extract(article)
 
 
+Coded = ExtractionResult | InputFailure | DocumentFailure
+
+
 def extract_paths(paths: Sequence[str | Path], published: str | None = None, *,
-                  settings: Settings | None = None) -> Iterator[ExtractionResult | InputFailure | DocumentFailure]:
-    """Code every document of the given files/directories, in order; bad
-    inputs come back as failures and the rest go on."""
+                  settings: Settings | None = None, input_format: str = "auto") -> Iterator[Coded]:
+    """Code every document of the given files/directories (batched through
+    ``nlp.pipe``); bad inputs come back as failures and the rest go on."""
     settings = settings or Settings()
     published = validate_published(published)
-    pipeline = Pipeline(settings)
-    articles = _articles(iter_inputs(paths, settings), published, settings, known=set())
-    for item in articles:
+    items = iter_inputs(paths, settings, input_format=input_format)  # type: ignore[arg-type]
+    yield from code_batches(_articles(items, published, settings, known=set()), Pipeline(settings))
+
+
+def code_batches(items: Iterable[Article | InputFailure], pipeline: Pipeline) -> Iterator[Coded]:
+    """Articles through the pipeline in batches of ``settings.batch_size``;
+    input failures pass through as they come."""
+    batch: list[Article] = []
+    for item in items:
         if isinstance(item, InputFailure):
             yield item
-        else:
-            yield from pipeline.process([item])
+            continue
+        batch.append(item)
+        if len(batch) >= pipeline.settings.batch_size:
+            yield from pipeline.process(batch)
+            batch = []
+    if batch:
+        yield from pipeline.process(batch)
 
 
 def _articles(items: Iterable[RawDocument | InputFailure], published: str | None, settings: Settings,
@@ -108,24 +122,30 @@ def ingest(paths: Sequence[str | Path], db: str | Path, *, published: str | None
             report.documents_skipped += 1
             store.resolve_error(raw.origin)
 
-        for item in _articles(iter_inputs(paths, settings), published, settings, known, skipped):
+        articles = _articles(iter_inputs(paths, settings), published, settings, known, skipped)
+        for result in code_batches(_remember_origins(articles, origins), pipeline):
             report.documents_seen += 1
             if progress is not None:
                 progress(1)
-            if isinstance(item, InputFailure):
-                _record(store, report, item.origin, item.error)
-                continue
-            origins[item.id] = item.origin or item.id
-            for result in pipeline.process([item]):
-                if isinstance(result, DocumentFailure):
-                    _record(store, report, result.article.origin or result.article.id, result.error)
-                else:
-                    batch.append(result.to_dict())
+            if isinstance(result, InputFailure):
+                _record(store, report, result.origin, result.error)
+            elif isinstance(result, DocumentFailure):
+                _record(store, report, result.article.origin or result.article.id, result.error)
+            else:
+                batch.append(result.to_dict())
             if len(batch) >= settings.store_batch_size:
                 _flush(store, batch, origins, report)
                 batch = []
         _flush(store, batch, origins, report)
     return report
+
+
+def _remember_origins(items: Iterable[Article | InputFailure],
+                      origins: dict[str, str]) -> Iterator[Article | InputFailure]:
+    for item in items:
+        if isinstance(item, Article):
+            origins[item.id] = item.origin or item.id
+        yield item
 
 
 def _record(store: Any, report: IngestReport, origin: str, error: EventcoderError) -> None:

@@ -55,15 +55,17 @@ db_option = click.option("--db", type=click.Path(dir_okay=False), default="event
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--published", help="Publication date YYYY-MM-DD (else read from metadata or inferred).")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True)
+@click.option("--input-format", type=click.Choice(["auto", "text", "html", "jsonl"]), default="auto",
+              show_default=True, help="How to read the inputs (auto: by extension and content).")
 @fails_cleanly
-def extract(paths: tuple[str, ...], published: str | None, fmt: str) -> None:
+def extract(paths: tuple[str, ...], published: str | None, fmt: str, input_format: str) -> None:
     """Code the events of FILE(s) and print OUTPUT.md JSON (one object per document)."""
     from .api import extract_paths
     from .ingest.readers import InputFailure
     from .pipeline import DocumentFailure
 
     failed = 0
-    for item in extract_paths(list(paths), published):
+    for item in extract_paths(list(paths), published, input_format=input_format):
         if isinstance(item, InputFailure | DocumentFailure):
             failed += 1
             click.echo(f"eventcoder: {item.error}", err=True)
@@ -114,8 +116,8 @@ class _progress_bar:
     def __enter__(self) -> Callable[[int], None] | None:
         if not self.show:
             return None
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
         from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
         self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
                                   TextColumn("{task.completed} documents"), TimeElapsedColumn(),
                                   console=Console(stderr=True))
