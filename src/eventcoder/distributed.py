@@ -19,6 +19,7 @@ file system on a cluster); see ``docs/distributed.md``.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -165,8 +166,9 @@ def _client(scheduler: str | None, workers: int) -> Iterator[Any]:
             yield client
         return
     # No dashboard; the scheduler's small HTTP server (health, metrics) takes any free local port.
+    # Its shutdown chatter ("worker still alive, killing") is not the user's concern: errors only.
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=logging.ERROR)
     with cluster, Client(cluster) as client:
         yield client
 
