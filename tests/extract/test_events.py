@@ -115,7 +115,7 @@ def test_accused_of_makes_the_accused_the_agent_and_the_content_alleged(code: An
     result = code("Ethiopia accused Sudanese troops of attacking its farmers on Sunday.")
     attack = only(result, "ASSAULT")
     assert attack.modality == "alleged"
-    assert attack.actor is not None and "Sudan" in attack.actor.name or "troops" in attack.actor.name
+    assert (attack.actor is not None and "Sudan" in attack.actor.name) or "troops" in attack.actor.name
 
 
 def test_release_after_arrest_is_done_by_the_detainer_and_dated_after(code: Any) -> None:
@@ -144,3 +144,25 @@ def test_caption_is_a_low_weight_mention_of_the_body_event(code: Any) -> None:
     assert "(AFP/Twitter)" not in text
     protests = [event for event in result.events if event.type == "PROTEST"]
     assert len(protests) == 1
+
+
+def test_claimed_responsibility_makes_the_claimer_the_attacker(code: Any) -> None:
+    result = code("The Houthis claimed responsibility for a drone attack on a Saudi oil facility on Friday.")
+    attack = only(result, "ASSAULT")
+    assert attack.modality == "claimed"
+    assert attack.actor is not None and attack.actor == attack.attributed_to
+
+
+def test_quote_inside_a_warning_is_the_warner_s(code: Any) -> None:
+    result = code("The foreign ministry of Iran warned that Tehran would respond “at the right time and place.”")
+    assert result.quotes and result.quotes[0].speaker is not None
+    assert "Iran" in result.quotes[0].speaker.name or "ministry" in result.quotes[0].speaker.name
+
+
+def test_he_in_a_later_quote_is_the_story_s_subject_not_the_last_name(code: Any) -> None:
+    result = code("Police arrested supporters of Imran Khan in Lahore on Tuesday. "
+                  "Interior Minister Rana Sanaullah denied the allegation. "
+                  "Khan later told supporters in a video message that he would fight on. "
+                  "“I will not bow before these crooks,” he said.")
+    assert result.quotes[0].speaker is not None
+    assert "Khan" in result.quotes[0].speaker.name

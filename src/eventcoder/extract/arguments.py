@@ -22,6 +22,8 @@ from .frames import Frames
 from .syntax import FIRST_PERSON, PERSONAL_PRONOUNS, RELATIVE_PRONOUNS, is_kind, np_tokens, np_with_modifiers
 
 GROUP_TYPES = frozenset({"armed_group", "organization", "government", "military", "people"})
+# groups whose members a bare "fighters", "operatives" or "activists" can be
+SALIENT_GROUP_TYPES = frozenset({"armed_group", "organization", "military"})
 
 
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
@@ -38,10 +40,24 @@ class Discourse:
     # noun phrases already known to stand for an actor ("the activists arrested
     # in the raid" = whoever that arrest took), keyed by head token index
     known: dict[int, ActorMention] = field(default_factory=dict)
+    doc: Doc | None = None
 
     def remember(self, offset: int, mention: ActorMention | None) -> None:
         if mention is not None:
             self.subjects.append((offset, mention))
+            self.subjects.sort(key=lambda item: item[0])
+
+    @classmethod
+    def of(cls, doc: Doc) -> Discourse:
+        """Seeded with the named subjects of the text's clauses ("Khan later
+        told supporters …"), whether or not their verb is an event."""
+        discourse = cls(doc=doc)
+        for mention in doc._.ec_actor_mentions or []:
+            if mention.head is not None and doc[mention.head].dep_ in ("nsubj", "nsubjpass") \
+                    and mention.how not in ("description", "demonym"):
+                discourse.subjects.append((mention.start, mention))
+        discourse.subjects.sort(key=lambda item: item[0])
+        return discourse
 
     def recent(self, before: int, pronoun: str, window: int = 700) -> ActorMention | None:
         wanted_person = pronoun in PERSON_PRONOUNS
@@ -50,9 +66,15 @@ class Discourse:
                 continue
             if before - offset > window:
                 return None
-            if (mention.type == "person") == wanted_person and mention.type != "country":
+            if self.is_person(mention) == wanted_person and mention.type != "country":
                 return mention
         return None
+
+    def is_person(self, mention: ActorMention) -> bool:
+        """A person by the registry, or by the tagger when the registry says otherwise."""
+        if mention.type == "person":
+            return True
+        return self.doc is not None and mention.head is not None and self.doc[mention.head].ent_type_ == "PERSON"
 
 
 @dataclass
@@ -129,6 +151,8 @@ def _reporting_subject(token: Token, context: ArgumentContext) -> ActorMention |
             return None
         via, node = node, node.head
         cue = frames.cue(node.lemma_, node.pos_)
+        if via.i != token.head.i:
+            continue  # only the subject of the reported clause itself: "X said it would …"
         if cue is not None and cue.kind in ("report", "claim", "deny", "allege") and via.dep_ in ("ccomp", "xcomp"):
             subject = next((child for child in node.children if child.dep_ == "nsubj"), None)
             if subject is None or subject.i == token.i or subject.pos_ == "PRON":
@@ -248,8 +272,7 @@ def salient_group(doc: Doc, before: int, window_sentences: int = 3) -> ActorMent
     sentence_starts = [sent.start_char for sent in doc.sents if sent.start_char <= before]
     floor = sentence_starts[-window_sentences] if len(sentence_starts) >= window_sentences else 0
     candidates = [mention for mention in mentions
-                  if floor <= mention.start < before and mention.type in GROUP_TYPES
-                  and mention.type not in ("government",)]
+                  if floor <= mention.start < before and mention.type in SALIENT_GROUP_TYPES]
     armed = [mention for mention in candidates if mention.type == "armed_group"]
     pool = armed or candidates
     if pool:

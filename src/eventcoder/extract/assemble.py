@@ -45,7 +45,7 @@ def same_happening(group: list[EventMention], mention: EventMention) -> bool:
         return False
     if not _dates_compatible(group, mention):
         return False
-    if mention.reference or any(member.reference for member in group) and len(group) == 1:
+    if mention.reference or (any(member.reference for member in group) and len(group) == 1):
         return _same_kind(first, mention)
     if any(member.sentence.start == mention.sentence.start for member in group):
         # one protest that "trampled images of X and set fire to Y's flags": targets may differ
@@ -206,7 +206,7 @@ def link_denials(groups: list[list[EventMention]], events: list[Event]) -> None:
         if main.scope.modality == "denied":
             continue
         cue = main.token
-        if event.type != "REJECT" or cue.lemma_.lower() not in ("deny", "refute", "dismiss") and cue.lemma_.lower() != "denial":
+        if event.type != "REJECT" or (cue.lemma_.lower() not in ("deny", "refute", "dismiss") and cue.lemma_.lower() != "denial"):
             continue
         disputed = _claims_before(groups, events, main)
         for other in disputed:
@@ -221,8 +221,6 @@ def _claims_before(groups: list[list[EventMention]], events: list[Event], denial
     found = []
     for group, event in zip(groups, events, strict=True):
         main = primary(group)
-        if main.scope.modality in ("claimed", "alleged", "denied") and window <= main.start < denial.start and main is not denial:
-            found.append(event)
-        elif any(member.scope.modality in ("denied",) and member.sentence.start_char == sentence_start for member in group):
+        if (main.scope.modality in ("claimed", "alleged", "denied") and window <= main.start < denial.start and main is not denial) or any(member.scope.modality in ("denied",) and member.sentence.start_char == sentence_start for member in group):
             found.append(event)
     return found

@@ -23,7 +23,15 @@ from .mentions import EventMention, build_mentions
 from .quotes import QuoteSpan, find_quote_spans, inside, speech_verb
 from .scope import read_scope
 from .syntax import (
-    agent_of_passive, children, effective_head, is_infinitive, is_kind, is_passive, objects_of, preposition_objects, subject_of,
+    agent_of_passive,
+    children,
+    effective_head,
+    is_infinitive,
+    is_kind,
+    is_passive,
+    objects_of,
+    preposition_objects,
+    subject_of,
 )
 
 PATIENT_PREPOSITIONS = ("against", "on", "upon", "at", "to", "toward", "towards", "into", "with")
@@ -43,7 +51,7 @@ class EventStage:
     def __call__(self, doc: Doc) -> Doc:
         article: Article = doc._.ec_article or Article(id="", text=doc.text)
         quotes = find_quote_spans(doc.text)
-        discourse = Discourse()
+        discourse = Discourse.of(doc)
         speakers = QuoteSpeakers(doc, quotes, discourse)
         mentions = build_mentions(doc)
         for mention in mentions:
@@ -53,7 +61,8 @@ class EventStage:
             fill_arguments(doc, mention, discourse)
             learn_participle_patient(mention, mentions, discourse)
             fill_scope(doc, mention, self.frames, discourse)
-            discourse.remember(mention.start, mention.recipient if is_passive(mention.token) else None)
+            # the recipient first: a later pronoun prefers the actor of the same event
+            discourse.remember(mention.start, mention.recipient)
             discourse.remember(mention.start, mention.actor)
         link_events(mentions)
         infer_arguments(mentions)
@@ -94,7 +103,7 @@ class QuoteSpeakers:
             self._known[quote] = speaker
         return self._known[quote]
 
-    def _previous_speaker(self, quote: QuoteSpan) -> ActorMention | None:  # noqa: D401
+    def _previous_speaker(self, quote: QuoteSpan) -> ActorMention | None:
         """A quote with no speech verb continues the quote just before it."""
         earlier = [other for other in self.quotes if other.close_at < quote.open_at]
         if earlier and quote.open_at - earlier[-1].close_at < 600:
@@ -277,8 +286,8 @@ def fill_scope(doc: Doc, mention: EventMention, frames: Frames, discourse: Disco
             # "will not hand over": a refusal, told as fact
             mention.type = mention.sense.negated_type
             scope.modality = "asserted" if scope.modality in ("asserted", "planned") else scope.modality
-        elif scope.modality == "asserted":
-            scope.modality = "negated"
+        elif scope.modality in ("asserted", "planned"):
+            scope.modality = "negated"  # "has not provided", "will not bow"
     if scope.condition is not None:
         mention.condition_text = scope.condition.text
 
@@ -384,6 +393,8 @@ def infer_arguments(mentions: list[EventMention]) -> None:
             mention.actor = subject_event.actor
         if mention.actor is None and mention.scope.cue is not None and mention.scope.cue.lemma_ == "suspicion":
             mention.actor = _suspects(mention)
+        if mention.actor is None and _claimed_as_own(mention):
+            mention.actor = mention.attributed  # "X claimed responsibility for the attack"
         if mention.actor is None and _is_release(mention):
             mention.actor = _detaining_actor(mentions[:position], mention)
     for mention in mentions:
@@ -423,6 +434,13 @@ def dated_coreferent(mention: EventMention, mentions: list[EventMention]) -> Eve
 
 def _same_kind(first: EventMention, other: EventMention) -> bool:
     return (first.sense.mode or None) == (other.sense.mode or None) or first.trigger.lemma == other.trigger.lemma
+
+
+def _claimed_as_own(mention: EventMention) -> bool:
+    cue = mention.scope.cue
+    if cue is None or mention.attributed is None:
+        return False
+    return any(is_kind(ancestor, "agency") for ancestor in mention.token.ancestors if ancestor.i > cue.i)
 
 
 def _suspects(mention: EventMention) -> ActorMention | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from .syntax import subject_of
+from .syntax import is_kind, subject_of
 
 OPENERS = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb"}
 MIN_QUOTE_WORDS = 3
@@ -63,6 +63,8 @@ def speech_verb(doc: Doc, quote: QuoteSpan) -> Token | None:
     outside = [token for token in _sentence_tokens(doc, quote)
                if not (quote.open_at <= token.idx <= quote.close_at)]
     verbs = [token for token in outside if token.pos_ in ("VERB", "AUX") and subject_of(token)[0] is not None]
+    speech = [verb for verb in verbs if is_kind(verb, "speech")]
+    verbs = speech or verbs  # "warned that Tehran would respond “…”": the speaker warned
     if not verbs:
         return None
     after = [verb for verb in verbs if verb.idx > quote.close_at]

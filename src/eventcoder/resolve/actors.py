@@ -244,7 +244,8 @@ def first_case_compatible(matches: list[Match], surface: str) -> Match | None:
 def entity_candidates(doc: Doc, registry: Registry, on: date | None,
                       chosen: list[_Candidate]) -> Iterator[_Candidate]:
     taken = {index for candidate in chosen for index in range(candidate.start, candidate.end)}
-    people = [candidate.mention for candidate in chosen if candidate.mention.type == "person"]
+    people = [candidate.mention for candidate in chosen
+              if candidate.mention.type == "person" or doc[candidate.start].ent_type_ == "PERSON"]
     context = document_countries(chosen)
     for ent in doc.ents:
         if ent.label_ not in NER_LABELS:
@@ -317,7 +318,7 @@ def short_name_person(span: Span, registry: Registry, on: date | None, people: l
                       countries: list[str]) -> _Candidate | None:
     """"Kadhimi", "al-Khazali", "Prime Minister Kadhimi": the person of that surname seen earlier in the
     document, else the registry person with that surname best supported by title, date and countries."""
-    tokens = name_tokens(span.text)
+    tokens = name_tokens(strip_possessive(span.text))  # "Khan's party": the Khan of the story
     if len(tokens) != 1:
         return None
     surname = skeleton_key(tokens[0])
