@@ -36,6 +36,7 @@ from .resolve import actors as _actors  # noqa: F401
 from .resolve import dates as _dates  # noqa: F401
 from .resolve import places as _places  # noqa: F401
 
+
 @Language.component("eventcoder_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """A blank line ends a sentence: headings, captions and bullets of scraped
@@ -134,7 +135,7 @@ class Pipeline:
         docs = [self.make_doc(article) for article in batch]
         try:
             processed = list(self.nlp.pipe(docs, batch_size=self.settings.batch_size))
-        except Exception:  # noqa: BLE001 - isolate the failing document, then go on
+        except Exception:  # isolate the failing document, then go on
             yield from (self._run_one(article) for article in batch)
             return
         for article, doc in zip(batch, processed, strict=True):
@@ -145,7 +146,7 @@ class Pipeline:
             doc = self.nlp(self.make_doc(article))
         except EventcoderError as error:
             return DocumentFailure(article, error)
-        except Exception as error:  # noqa: BLE001 - a bug on one document must not stop a batch
+        except Exception as error:  # a bug on one document must not stop the batch
             return DocumentFailure(article, ProcessingError(
                 f"pipeline failed: {type(error).__name__}: {error}", where=article.origin or article.id,
                 hint="report it with the input; rerun with --debug for a traceback"))
