@@ -147,6 +147,8 @@ class Registry:
             self._index_record(position, record)
         self._fuzzy_choices: list[str] | None = None
         self._fuzzy_owner: list[int] = []
+        self._fuzzy_blocks: dict[str, list[int]] = {}
+        self._fuzzy_memo: dict[tuple[str, date | None, int], list[Match]] = {}
         self._titles: dict[str, list[int]] | None = None
 
     def entry(self, position: int) -> RegistryEntry:
@@ -253,7 +255,12 @@ class Registry:
         if not matches and " " not in key and len(key) >= 2:
             matches = self._matches(self._tolerant_index().acronym.get(key, []), "acronym", on)
         if not matches and fuzzy:
-            matches = self._fuzzy_matches(key, on, limit)
+            memo_key = (key, on, limit)
+            if memo_key not in self._fuzzy_memo:
+                if len(self._fuzzy_memo) > 50_000:  # names recur across a corpus; bound the memory
+                    self._fuzzy_memo.clear()
+                self._fuzzy_memo[memo_key] = self._fuzzy_matches(key, on, limit)
+            matches = self._fuzzy_memo[memo_key]
         return matches[:limit]
 
     def lookup_surname(self, surname: str, *, on: date | None = None) -> list[RegistryEntry]:
@@ -368,10 +375,14 @@ class Registry:
         if len(key) < 5:
             return []
         choices = self._fuzzy_index()
-        found = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold, limit=limit * 3)
+        # Blocking: a ratio of 92+ keeps the first letter and nearly the length, so only
+        # aliases with the same first letter are compared (about 1/26 of them).
+        block = self._fuzzy_blocks.get(key[0], [])
+        found = process.extract(key, [choices[i] for i in block], scorer=fuzz.ratio,
+                                score_cutoff=self.fuzzy_threshold, limit=limit * 3)
         best: dict[int, float] = {}
-        for _choice, score, choice_position in found:
-            owner = self._fuzzy_owner[choice_position]
+        for _choice, score, block_position in found:
+            owner = self._fuzzy_owner[block[block_position]]
             best[owner] = max(best.get(owner, 0.0), float(score))
         ranked = sorted(best.items(), key=lambda item: (-item[1], not self._active(self.entry(item[0]), on), item[0]))
         return [Match(self.entry(position), round(score / 100 * 0.85, 3), "fuzzy") for position, score in ranked]
@@ -381,6 +392,8 @@ class Registry:
             self._fuzzy_choices = []
             for key, positions in self._index.exact.items():
                 for position in dict.fromkeys(positions):
+                    if key:
+                        self._fuzzy_blocks.setdefault(key[0], []).append(len(self._fuzzy_choices))
                     self._fuzzy_choices.append(key)
                     self._fuzzy_owner.append(position)
         return self._fuzzy_choices
