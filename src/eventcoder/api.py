@@ -53,23 +53,7 @@ def extract_paths(paths: Sequence[str | Path], published: str | None = None, *,
     settings = settings or Settings()
     published = validate_published(published)
     items = iter_inputs(paths, settings, input_format=input_format)  # type: ignore[arg-type]
-    yield from code_batches(_articles(items, published, settings, known=set()), Pipeline(settings))
-
-
-def code_batches(items: Iterable[Article | InputFailure], pipeline: Pipeline) -> Iterator[Coded]:
-    """Articles through the pipeline in batches of ``settings.batch_size``;
-    input failures pass through as they come."""
-    batch: list[Article] = []
-    for item in items:
-        if isinstance(item, InputFailure):
-            yield item
-            continue
-        batch.append(item)
-        if len(batch) >= pipeline.settings.batch_size:
-            yield from pipeline.process(batch)
-            batch = []
-    if batch:
-        yield from pipeline.process(batch)
+    yield from Pipeline(settings).process(_articles(items, published, settings, known=set()))
 
 
 def _articles(items: Iterable[RawDocument | InputFailure], published: str | None, settings: Settings,
@@ -123,7 +107,7 @@ def ingest(paths: Sequence[str | Path], db: str | Path, *, published: str | None
             store.resolve_error(raw.origin)
 
         articles = _articles(iter_inputs(paths, settings), published, settings, known, skipped)
-        for result in code_batches(_remember_origins(articles, origins), pipeline):
+        for result in pipeline.process(_remember_origins(articles, origins)):
             report.documents_seen += 1
             if progress is not None:
                 progress(1)

