@@ -166,3 +166,30 @@ def test_he_in_a_later_quote_is_the_story_s_subject_not_the_last_name(code: Any)
                   "“I will not bow before these crooks,” he said.")
     assert result.quotes[0].speaker is not None
     assert "Khan" in result.quotes[0].speaker.name
+
+
+def test_rejected_accusation_disputes_the_alleged_events_only(code: Any) -> None:
+    result = code("Turkey has reportedly deployed troops to northern Syria, according to opposition sources. "
+                  "Ankara has not commented.\n\n"
+                  "The SDF accused Turkey of shelling villages near Kobani on Sunday. "
+                  "A Turkish official rejected the accusation.")
+    rejection = only(result, "REJECT")
+    shelling = only(result, "ASSAULT")
+    assert shelling.modality == "alleged"
+    assert rejection.id in shelling.disputed_by
+    deployment = only(result, "MOBILIZE")
+    assert rejection.id not in deployment.disputed_by
+
+
+def test_capital_as_actor_is_its_country(code: Any) -> None:
+    result = code("Washington urged Ankara to show restraint on Monday.")
+    request = only(result, "REQUEST")
+    assert name(request.actor) == "United States"
+    assert request.recipient is not None and request.recipient.name in ("Turkey", "Türkiye")
+
+
+def test_raised_subject_of_expected_travel_is_the_traveller(code: Any) -> None:
+    result = code("U.S. envoy James Jeffrey is expected to travel to Ankara next week.")
+    visit = only(result, "CONSULT")
+    assert visit.modality == "planned"
+    assert visit.actor is not None and "Jeffrey" in visit.actor.name

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 from ..annotations import ActorMention
 from ..resolve.actors import actor_for_tokens, composite_mention, resolve_pronoun
 from ..resolve.normalize import slugify
+from ..resolve.gazetteer import get_gazetteer
 from ..resolve.places import focus_country
 from ..resolve.registry import Registry
 from .frames import Frames
@@ -122,7 +123,20 @@ def actor_of(token: Token | None, context: ArgumentContext, *, guess: bool = Tru
         if found is not None or not guess:
             return found
         return _description(token, context) or focus_sector(token) or salient_group(context.doc, token.idx)
-    return _owner(token, context) or demonym_actor(token) or (focus_sector(token) if guess else None)
+    return (_owner(token, context) or demonym_actor(token) or capital_of_country(token)
+            or (focus_sector(token) if guess else None))
+
+
+def capital_of_country(token: Token) -> ActorMention | None:
+    """"Washington urged Ankara …": a capital named as an actor is its country's government."""
+    if token.ent_type_ != "GPE":
+        return None
+    gazetteer = get_gazetteer()
+    for place in gazetteer.lookup(token.text)[:1]:
+        capital = gazetteer.capital(place.country) if place.country else None
+        if capital is not None and capital.geonameid == place.geonameid and place.country:
+            return country_mention(token.idx, token.idx + len(token.text), token.text, place.country, head=token.i)
+    return None
 
 
 STATE_SECTORS = frozenset({"military", "police", "government", "legislature", "judiciary"})

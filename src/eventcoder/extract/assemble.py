@@ -206,21 +206,45 @@ def link_denials(groups: list[list[EventMention]], events: list[Event]) -> None:
         if main.scope.modality == "denied":
             continue
         cue = main.token
-        if event.type != "REJECT" or (cue.lemma_.lower() not in ("deny", "refute", "dismiss") and cue.lemma_.lower() != "denial"):
+        if event.type != "REJECT" or cue.lemma_.lower() not in DISPUTING_LEMMAS:
             continue
-        disputed = _claims_before(groups, events, main)
+        disputed = _disputed_by(groups, events, main)
         for other in disputed:
             for ident in (event.id, event.actor.id if event.actor else None):
                 if ident and ident not in other.disputed_by:
                     other.disputed_by.append(ident)
 
 
-def _claims_before(groups: list[list[EventMention]], events: list[Event], denial: EventMention) -> list[Event]:
-    sentence_start = denial.sentence.start_char
-    window = sentence_start - 600
-    found = []
-    for group, event in zip(groups, events, strict=True):
-        main = primary(group)
-        if (main.scope.modality in ("claimed", "alleged", "denied") and window <= main.start < denial.start and main is not denial) or any(member.scope.modality in ("denied",) and member.sentence.start_char == sentence_start for member in group):
-            found.append(event)
-    return found
+DISPUTING_LEMMAS = frozenset({"deny", "refute", "dismiss", "denial", "reject", "rebut", "contest"})
+
+
+def _disputed_by(groups: list[list[EventMention]], events: list[Event], denial: EventMention) -> list[Event]:
+    """What a denial disputes: the events of its own content ("denied that
+    X …"), else — when its object points back ("denied this", "rejected the
+    accusation") — the claims and allegations told just before it."""
+    cue = denial.token
+    content = [child for child in cue.children if child.dep_ in ("ccomp", "xcomp")]
+    if content:
+        span = range(min(c.left_edge.i for c in content), max(c.right_edge.i for c in content) + 1)
+        return [event for group, event in zip(groups, events, strict=True)
+                if any(member.token.i in span for member in group)]
+    objects = [child for child in cue.children if child.dep_ in ("dobj", "nsubjpass")]
+    if cue.lemma_.lower() not in ("deny", "refute", "denial") and not any(is_kind(obj, "anaphor") for obj in objects):
+        return []  # "rejected the proposal" disputes nothing told before
+    window = _sentences_before(denial, DENIAL_REACH)
+    return [event for group, event in zip(groups, events, strict=True)
+            if primary(group).scope.modality in ("claimed", "alleged")
+            and window <= primary(group).start < denial.start and primary(group) is not denial]
+
+
+DENIAL_REACH = 2  # "X claimed … . However, Y denied this.": the claim is within two sentences
+
+
+def _sentences_before(mention: EventMention, count: int) -> int:
+    """Offset where the sentence ``count`` sentences before the mention's starts."""
+    start = mention.sentence.start
+    for _ in range(count):
+        if start == 0:
+            break
+        start = mention.token.doc[start - 1].sent.start
+    return mention.token.doc[start].idx

@@ -129,6 +129,10 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
             token = token.head.head
             continue
         if token.dep_ == "xcomp":
+            # "X is expected to travel", "X was ordered to leave": X does the xcomp's action
+            subject = first_child(token.head, *SUBJECT_DEPS, *PASSIVE_SUBJECT_DEPS)
+            if subject is not None:
+                return subject, False
             token = token.head
             continue
         if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
