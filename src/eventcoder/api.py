@@ -39,6 +39,7 @@ def extract(text: str, published: str | None = None, *, title: str | None = None
     """Code the events of one text (cleaned like a scraped page)."""
     raw = RawDocument(content=text, origin="<text>", format="text",
                       doc_id=hashlib.sha256(text.encode("utf-8")).hexdigest(), title=title)
+    settings = settings or Settings.from_env()
     article = clean_article(raw, published=validate_published(published), settings=settings)
     return Pipeline(settings).extract(article)
 
@@ -50,7 +51,7 @@ def extract_paths(paths: Sequence[str | Path], published: str | None = None, *,
                   settings: Settings | None = None, input_format: str = "auto") -> Iterator[Coded]:
     """Code every document of the given files/directories (batched through
     ``nlp.pipe``); bad inputs come back as failures and the rest go on."""
-    settings = settings or Settings()
+    settings = settings or Settings.from_env()
     published = validate_published(published)
     items = iter_inputs(paths, settings, input_format=input_format)  # type: ignore[arg-type]
     yield from Pipeline(settings).process(_articles(items, published, settings, known=set()))
@@ -94,10 +95,10 @@ def ingest(paths: Sequence[str | Path], db: str | Path, *, published: str | None
     ``errors`` table and cleared when a retry succeeds."""
     from .store.duckdb_store import DuckDBStore
 
-    settings = settings or Settings()
+    settings = settings or Settings.from_env()
     published = validate_published(published)
     report = IngestReport()
-    with DuckDBStore.open(db) as store:
+    with DuckDBStore.open(db, settings=settings) as store:
         known = store.document_ids()
         pipeline = Pipeline(settings)
         batch: list[dict[str, Any]] = []

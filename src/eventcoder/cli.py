@@ -79,7 +79,7 @@ def extract(paths: tuple[str, ...], published: str | None, fmt: str, input_forma
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option("--published", help="Publication date for inputs without one (YYYY-MM-DD).")
+@click.option("--published", help="Publication date (YYYY-MM-DD) for every input; overrides their own dates.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address (default: a local cluster).")
 @click.option("--workers", type=int, default=2, show_default=True, help="Dask local workers.")
@@ -103,7 +103,8 @@ def ingest(paths: tuple[str, ...], db: str, published: str | None, engine: str, 
     if report.failures:
         click.echo(f"eventcoder: {len(report.failures)} input(s) failed; listed by `eventcoder errors --db {db}`,"
                    " fixed inputs are picked up by running the same ingest again", err=True)
-        sys.exit(EXIT_PARTIAL)
+        nothing_usable = report.documents_added == 0 and report.documents_skipped == 0
+        sys.exit(EXIT_USAGE if nothing_usable else EXIT_PARTIAL)
 
 
 class _progress_bar:
@@ -313,7 +314,7 @@ def bench(corpus: str, limit: int, workers: int) -> None:
     """Docs/s of bare spaCy vs the full pipeline on the same texts; one JSON line."""
     from .bench import run_benchmark
 
-    click.echo(json.dumps(run_benchmark(corpus, limit=limit, workers=workers, settings=Settings())))
+    click.echo(json.dumps(run_benchmark(corpus, limit=limit, workers=workers, settings=Settings.from_env())))
 
 
 def _require_db(db: str) -> None:

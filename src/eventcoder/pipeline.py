@@ -100,14 +100,14 @@ def build_nlp(name: str) -> Language:
 
 def bare_nlp(settings: Settings | None = None) -> Language:
     """The same spaCy model without eventcoder's stages (the benchmark baseline)."""
-    return spacy.load(model_name(settings or Settings()))
+    return spacy.load(model_name(settings or Settings.from_env()))
 
 
 class Pipeline:
     """Cleaned articles in, ``ExtractionResult``s (or failures) out, in order."""
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = settings or Settings.from_env()
         self.nlp = build_nlp(model_name(self.settings))
 
     def make_doc(self, article: Article) -> Doc:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from ..annotations import ActorMention
+from ..annotations import ActorMention, sentence_starts
 from ..resolve.actors import actor_for_tokens, composite_mention, resolve_pronoun
 from ..resolve.normalize import slugify
 from ..resolve.gazetteer import get_gazetteer
@@ -283,8 +283,8 @@ def salient_group(doc: Doc, before: int, window_sentences: int = 3) -> ActorMent
     """The group mentioned last before ``before``, within a few sentences:
     "raided the X headquarters and arrested 14 operatives" → X."""
     mentions: list[ActorMention] = doc._.ec_actor_mentions or []
-    sentence_starts = [sent.start_char for sent in doc.sents if sent.start_char <= before]
-    floor = sentence_starts[-window_sentences] if len(sentence_starts) >= window_sentences else 0
+    starts = [start for start in sentence_starts(doc) if start <= before]
+    floor = starts[-window_sentences] if len(starts) >= window_sentences else 0
     candidates = [mention for mention in mentions
                   if floor <= mention.start < before and mention.type in SALIENT_GROUP_TYPES]
     armed = [mention for mention in candidates if mention.type == "armed_group"]

@@ -50,7 +50,8 @@ class EventStage:
 
     def __call__(self, doc: Doc) -> Doc:
         article: Article = doc._.ec_article or Article(id="", text=doc.text)
-        quotes = find_quote_spans(doc.text)
+        text = article.text  # the same string as doc.text, which spaCy rebuilds on every access
+        quotes = find_quote_spans(text)
         discourse = Discourse.of(doc)
         speakers = QuoteSpeakers(doc, quotes, discourse)
         mentions = build_mentions(doc)
@@ -67,12 +68,12 @@ class EventStage:
         link_events(mentions)
         infer_arguments(mentions)
         fill_time_and_place(doc, mentions, article.published)
-        events = assemble_events(mentions, doc.text)
+        events = assemble_events(mentions, text)
         published = article.published.earliest
         actors = document_actors(doc, on=published)
         doc._.ec_result = ExtractionResult(
             article=article, actors=actors, events=events,
-            quotes=[Quote(doc.text[q.start:q.end], q.start, q.end, actor_ref(speakers.of(q))) for q in quotes],
+            quotes=[Quote(text[q.start:q.end], q.start, q.end, actor_ref(speakers.of(q))) for q in quotes],
         )
         return doc
 

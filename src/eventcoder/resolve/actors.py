@@ -28,7 +28,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..annotations import ActorMention, register_extensions
+from ..annotations import ActorMention, register_extensions, sentence_starts
 from ..model import Actor, Article, TextSpan
 from .normalize import name_tokens, normalize_name, skeleton_key, slugify
 from .registry import Match, Registry, RegistryEntry
@@ -636,8 +636,8 @@ def salient(doc: Doc, candidates: list[ActorMention], token: Token, window: int 
     of its sentence."""
     if not candidates:
         return None
-    sentence_starts = [sent.start_char for sent in doc.sents if sent.start_char <= token.idx]
-    floor = sentence_starts[-window] if len(sentence_starts) >= window else 0
+    starts = [start for start in sentence_starts(doc) if start <= token.idx]
+    floor = starts[-window] if len(starts) >= window else 0
     recent = [m for m in candidates if m.start >= floor]
     if not recent:
         return None

@@ -918,7 +918,7 @@ def governing_date(doc: Doc, token_i: int) -> DateMention | None:
         # June 25, X raided A and police arrested B"), not "X did A then, and Y did B".
         own_subject = _has_subject(conjunct)
         conjunct = conjunct.head
-        shared_from.append(({conjunct.i}, _subject_start(conjunct) if own_subject else len(doc.text)))
+        shared_from.append(({conjunct.i}, _subject_start(conjunct) if own_subject else _doc_length(doc)))
     for scope in scopes:
         hits = [mention for mention in mentions if mention.head in scope]
         if hits:
@@ -941,3 +941,8 @@ def _nearest(doc: Doc, mentions: list[DateMention], token_i: int) -> DateMention
     anchor = doc[token_i].idx
     return min(mentions, key=lambda mention: (mention.value.precision == "unknown",
                                               min(abs(mention.start - anchor), abs(mention.end - anchor))))
+
+
+def _doc_length(doc: Doc) -> int:
+    """``len(doc.text)`` without rebuilding the text (``Doc.text`` joins every token)."""
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0

@@ -281,7 +281,16 @@ def make_place_recognizer(nlp: Language, name: str) -> PlaceRecognizer:
 
 
 def focus_country(doc: Doc) -> Place | None:
-    """The country the document is most about: its places' countries and its demonyms."""
+    """The country the document is most about: its places' countries and its demonyms
+    (computed once per doc: every event asks)."""
+    key = ("eventcoder", "focus_country", len(doc._.ec_places or []))
+    if key not in doc.user_data:
+        doc.user_data[key] = _focus_country(doc)
+    found: Place | None = doc.user_data[key]
+    return found
+
+
+def _focus_country(doc: Doc) -> Place | None:
     gazetteer = get_gazetteer()
     votes: Counter[str] = Counter()
     for mention in doc._.ec_places or []:
@@ -411,12 +420,12 @@ def governing_place(doc: Doc, token_i: int) -> PlaceMention | None:
     mentions: list[PlaceMention] = doc._.ec_places or []
     trigger = doc[token_i]
     verb = _clause_head(trigger)
-    heads = [(trigger, len(doc.text)), (verb, len(doc.text))]
+    heads = [(trigger, _doc_length(doc)), (verb, _doc_length(doc))]
     conjunct = verb
     while conjunct.dep_ == "conj" and conjunct.head.i != conjunct.i:
         # A conjunct with its own subject shares only a place at the clause's left
         # edge ("In Basra, police fired tear gas and protesters burned tyres").
-        before = _subject_start(conjunct.head) if _has_subject(conjunct) else len(doc.text)
+        before = _subject_start(conjunct.head) if _has_subject(conjunct) else _doc_length(doc)
         conjunct = conjunct.head
         heads.append((conjunct, before))
     for head, before in heads:
@@ -456,3 +465,8 @@ def _antecedent_place(doc: Doc, verb: Token) -> PlaceMention | None:
             return found
         antecedent = antecedent.head
     return None
+
+
+def _doc_length(doc: Doc) -> int:
+    """``len(doc.text)`` without rebuilding the text (``Doc.text`` joins every token)."""
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
