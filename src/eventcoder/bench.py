@@ -54,7 +54,7 @@ def run_benchmark(corpus: str | Path | None = None, *, limit: int = 200, workers
     """
     if limit < 1 or workers < 1:
         raise ConfigError(f"--limit and --workers must be at least 1 (got {limit}, {workers})")
-    settings = settings or Settings()
+    settings = settings or Settings.from_env()
     articles = load_articles(corpus if corpus is not None else BUNDLED_SAMPLES, limit, settings)
     texts = [article.text for article in articles]
     spacy = time_spacy(texts, settings, workers)

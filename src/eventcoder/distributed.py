@@ -93,7 +93,7 @@ def ingest_dask(paths: Sequence[str | Path], db: str | Path, *, published: str |
     """
     from .store.duckdb_store import DuckDBStore
 
-    settings = settings or Settings()
+    settings = settings or Settings.from_env()
     published = validate_published(published)
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1 (got {workers})")
