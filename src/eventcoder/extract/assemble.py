@@ -32,6 +32,10 @@ def merge_mentions(mentions: list[EventMention]) -> list[list[EventMention]]:
     groups: list[list[EventMention]] = []
     for mention in mentions:
         target = next((group for group in reversed(groups) if same_happening(group, mention)), None)
+        if target is None and mention.reference and not mention.in_caption:
+            # "the bombing" after "a suicide bomber attacked …": the latest event of that type
+            target = next((group for group in reversed(groups) if group[0].type == mention.type
+                           and _dates_compatible(group, mention)), None)
         if target is not None:
             target.append(mention)
         elif not (mention.reference and _in_temporal_anchor(mention)):
