@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import signal
+import threading
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +30,7 @@ from spacy.tokens import Doc
 
 from . import annotations  # noqa: F401  (registers the Doc extensions)
 from .config import SPACY_MODELS, Settings
-from .errors import EventcoderError, ModelNotFoundError, ProcessingError
+from .errors import EventcoderError, ModelNotFoundError, ProcessingError, ProcessingTimeoutError
 from .extract import events as _events  # noqa: F401  (registers eventcoder_events)
 from .extract import triggers as _triggers  # noqa: F401
 from .ingest.captions import attach_captions
@@ -141,8 +144,9 @@ class Pipeline:
     def _run_batch(self, batch: list[Article]) -> Iterator[ExtractionResult | DocumentFailure]:
         docs = [self.make_doc(article) for article in batch]
         try:
-            processed = list(self.nlp.pipe(docs, batch_size=self.settings.batch_size))
-        except Exception:  # isolate the failing document, then go on
+            with time_limit(self.settings.doc_timeout_s * len(batch)):
+                processed = list(self.nlp.pipe(docs, batch_size=self.settings.batch_size))
+        except Exception:  # a failing or overlong document: isolate it, then go on
             yield from (self._run_one(article) for article in batch)
             return
         for article, doc in zip(batch, processed, strict=True):
@@ -150,7 +154,12 @@ class Pipeline:
 
     def _run_one(self, article: Article) -> ExtractionResult | DocumentFailure:
         try:
-            doc = self.nlp(self.make_doc(article))
+            with time_limit(self.settings.doc_timeout_s):
+                doc = self.nlp(self.make_doc(article))
+        except _TimeLimit:
+            return DocumentFailure(article, ProcessingTimeoutError(
+                f"processing took longer than {self.settings.doc_timeout_s:g} s", where=article.origin or article.id,
+                hint="raise EVENTCODER_DOC_TIMEOUT_S, or split the document"))
         except EventcoderError as error:
             return DocumentFailure(article, error)
         except Exception as error:  # a bug on one document must not stop the batch
@@ -158,6 +167,31 @@ class Pipeline:
                 f"pipeline failed: {type(error).__name__}: {error}", where=article.origin or article.id,
                 hint="report it with the input; rerun with --debug for a traceback"))
         return _result_of(doc, article)
+
+
+class _TimeLimit(Exception):
+    """Raised inside the pipeline by the alarm of ``time_limit``."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (SIGALRM; only in the main thread
+    of a Unix process: elsewhere, e.g. in a Dask worker thread, no limit)."""
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise _TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _result_of(doc: Doc, article: Article) -> ExtractionResult | DocumentFailure:
