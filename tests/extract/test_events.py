@@ -193,3 +193,28 @@ def test_raised_subject_of_expected_travel_is_the_traveller(code: Any) -> None:
     visit = only(result, "CONSULT")
     assert visit.modality == "planned"
     assert visit.actor is not None and "Jeffrey" in visit.actor.name
+
+
+def test_a_warning_about_what_others_may_do_reports_it(code: Any) -> None:
+    result = code("Rebels could attack the capital within days, analysts warned.")
+    assert [event.type for event in result.events] == ["ASSAULT"]
+    attack = result.events[0]
+    assert attack.modality == "hypothetical"
+    assert name(attack.attributed_to) == "analysts"
+
+
+def test_planner_is_the_actor_and_the_sayer_the_source(code: Any) -> None:
+    result = code("Iran plans to hold talks with Saudi Arabia in Baghdad next month, a senior official said.")
+    talks = only(result, "CONSULT")
+    assert talks.modality == "planned"
+    assert name(talks.actor) == "Iran"
+    assert talks.attributed_to is not None and "official" in talks.attributed_to.name
+
+
+def test_denied_content_keeps_the_denier_s_forces_as_actor(code: Any) -> None:
+    result = code("Moscow denied that its forces had bombed the hospital.")
+    bombing = only(result, "ASSAULT")
+    denial = only(result, "REJECT")
+    assert bombing.modality == "denied"
+    assert bombing.actor is not None and bombing.actor == denial.actor
+    assert denial.id in bombing.disputed_by

@@ -67,6 +67,8 @@ class Discourse:
                 continue
             if before - offset > window:
                 return None
+            if mention.type == "unknown" and not wanted_person:
+                continue  # "officials", "analysts": sources, not what "it" or "they" act as
             if self.is_person(mention) == wanted_person and mention.type != "country":
                 return mention
         return None
@@ -118,6 +120,11 @@ def actor_of(token: Token | None, context: ArgumentContext, *, guess: bool = Tru
         found = actor_of(appositive, context, guess=guess)  # "the rights group Viasna"
         if found is not None:
             return found
+    possessor = next((child for child in token.children if child.dep_ == "poss"), None)
+    if possessor is not None and (is_kind(token, "member") or Registry.default().agent_sector(token.lower_)):
+        owner = actor_of(possessor, context, guess=guess)  # "its forces", "Iran's fighters"
+        if owner is not None and owner.type != "person":
+            return owner
     if is_kind(token, "member"):
         found = _group_in_phrase(token, context)
         if found is not None or not guess:
@@ -165,13 +172,14 @@ def _reporting_subject(token: Token, context: ArgumentContext) -> ActorMention |
             return None
         via, node = node, node.head
         cue = frames.cue(node.lemma_, node.pos_)
-        if via.i != token.head.i:
-            continue  # only the subject of the reported clause itself: "X said it would …"
+        clause = token.head.head if token.dep_ == "poss" and token.head.dep_ in ("nsubj", "nsubjpass") else token.head
+        if via.i != clause.i:
+            continue  # only the subject of the reported clause itself: "X said it/its forces would …"
         if cue is not None and cue.kind in ("report", "claim", "deny", "allege") and via.dep_ in ("ccomp", "xcomp"):
             subject = next((child for child in node.children if child.dep_ == "nsubj"), None)
             if subject is None or subject.i == token.i or subject.pos_ == "PRON":
                 return None
-            return actor_of(subject, context, guess=False)
+            return actor_of(subject, context) or adhoc_actor(subject)
     return None
 
 

@@ -82,6 +82,8 @@ def build_mentions(doc: Doc) -> list[EventMention]:
             continue
         if _is_support_of_event(token, by_token) or _folded(token, sentence, by_token):
             continue
+        if _warning_about_others(token):
+            continue
         if _is_condition_of_event(token, sentence, by_token) or _generic_negation(token) or _capacity(token):
             continue
         mentions.append(EventMention(trigger, token, sentence, trigger.sense, trigger.sense.type))
@@ -137,6 +139,23 @@ def _is_condition_of_event(token: Token, sentence: Span, by_token: dict[int, Tri
     for ancestor, via in ancestors_within(token, sentence):
         if via.dep_ == "advcl" and any(is_kind(mark, "condition", lemma=False) for mark in children(via, "mark")):
             return True  # a condition is part of what it conditions, not an event told
+    return False
+
+
+def _warning_about_others(token: Token) -> bool:
+    """"Rebels could attack the capital, analysts warned": a warning with no
+    addressee about what someone else may do reports, it does not threaten
+    (the warned-of event stays, attributed to the warner)."""
+    frame = Frames.default().cue(token.lemma_, token.pos_)
+    if frame is None or frame.kind != "report" or children(token, "dobj", "dative"):
+        return False
+    subject = next((child for child in token.children if child.dep_ == "nsubj"), None)
+    for content in children(token, "ccomp"):
+        other = next((child for child in content.children if child.dep_ in ("nsubj", "nsubjpass")), None)
+        if other is None or subject is None or other.pos_ == "PRON":
+            return False
+        if other.lemma_.lower() != subject.lemma_.lower():
+            return True
     return False
 
 

@@ -25,6 +25,11 @@ MODALITY_OF_KIND = {
 }
 
 
+# Cues whose subject is who says so ("X said/claimed/denied that …"); the
+# subject of "plan", "expect" or "hope" is the actor, not a source.
+SOURCE_KINDS = frozenset({"report", "claim", "allege", "suspect", "deny"})
+
+
 @dataclass
 class Scope:
     modality: str = "asserted"
@@ -49,7 +54,7 @@ def read_scope(trigger: Token, sentence: Span, frames: Frames) -> Scope:
         if scope.cue is None:
             scope.modality = MODALITY_OF_KIND.get(cue.kind, scope.modality)
             scope.cue = ancestor
-        if scope.source is None and ancestor.pos_ in ("VERB", "AUX"):
+        if scope.source is None and ancestor.pos_ in ("VERB", "AUX") and cue.kind in SOURCE_KINDS:
             scope.source = subject_of(ancestor)[0]
         if scope.source is not None:
             break
