@@ -33,7 +33,8 @@ def summary_metrics(line: str) -> dict[str, float]:
 
 def test_scores_stay_above_floors() -> None:
     floors: dict[str, float] = json.loads(FLOORS.read_text())["floors"]
-    command = f"{shlex.quote(sys.executable)} -m eventcoder.cli extract {{text}} --published {{published}} --format json"
+    command = (f"{shlex.quote(sys.executable)} -m eventcoder.cli extract {{text}}"
+               " --published {published} --format json")
     args = [sys.executable, str(SCORER), "--gold-dir", str(SHARED / "eval" / "gold"), "--run", command]
     args += [f"--min={name}={value}" for name, value in floors.items()]
     done = subprocess.run(args, capture_output=True, text=True, timeout=900, cwd=ROOT)

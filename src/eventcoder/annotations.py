@@ -115,10 +115,10 @@ EXTENSIONS: dict[str, object] = {
 def sentence_starts(doc: Doc) -> list[int]:
     """Character offsets where the doc's sentences start, computed once per
     doc (``doc.sents`` walks every token each time it is asked)."""
-    cached = doc.user_data.get(("eventcoder", "sentence_starts"))
+    cached = doc.user_data.get("eventcoder.sentence_starts")
     if cached is None or cached[0] != len(doc):
         cached = (len(doc), [sent.start_char for sent in doc.sents])
-        doc.user_data[("eventcoder", "sentence_starts")] = cached
+        doc.user_data["eventcoder.sentence_starts"] = cached
     starts: list[int] = cached[1]
     return starts
 

@@ -97,7 +97,7 @@ def ingest(paths: tuple[str, ...], db: str, published: str | None, engine: str, 
     else:
         with _progress_bar(show) as advance:
             report = run_ingest(list(paths), db, published=published, progress=advance)
-    for origin, message in report.failures:
+    for _origin, message in report.failures:
         click.echo(f"eventcoder: {message}", err=True)
     click.echo(json.dumps(report.to_dict()))
     if report.failures:
@@ -300,7 +300,8 @@ def actors_lookup(name: str, on: str | None) -> None:
         entry = match.entry
         roles = ", ".join(f"{role.role} ({role.of or '-'}, {role.start or '?'}–{role.end or ''})"
                           for role in entry.roles_on(day)) or "-"
-        click.echo(f"{entry.id}\t{entry.name}\t{entry.type}\t{entry.country or '-'}\tscore={match.score:.2f} ({match.how})")
+        click.echo(f"{entry.id}\t{entry.name}\t{entry.type}\t{entry.country or '-'}\t"
+                   f"score={match.score:.2f} ({match.how})")
         click.echo(f"    roles: {roles}")
         click.echo(f"    member of: {', '.join(entry.member_of) or '-'}")
 

@@ -18,8 +18,8 @@ import importlib.util
 import re
 import signal
 import threading
-from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -28,7 +28,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import annotations  # noqa: F401  (registers the Doc extensions)
+from . import annotations as _annotations  # noqa: F401  (registers the Doc extensions)
 from .config import SPACY_MODELS, Settings
 from .errors import EventcoderError, ModelNotFoundError, ProcessingError, ProcessingTimeoutError
 from .extract import events as _events  # noqa: F401  (registers eventcoder_events)

@@ -15,8 +15,8 @@ from spacy.tokens import Doc, Token
 
 from ..annotations import ActorMention, sentence_starts
 from ..resolve.actors import actor_for_tokens, composite_mention, resolve_pronoun
-from ..resolve.normalize import slugify
 from ..resolve.gazetteer import get_gazetteer
+from ..resolve.normalize import slugify
 from ..resolve.places import focus_country
 from ..resolve.registry import Registry
 from .frames import Frames

@@ -94,9 +94,10 @@ def _dates_compatible(group: list[EventMention], mention: EventMention) -> bool:
     if mention.date is None or mention.date_confidence < 0.9:
         return True
     for member in group:
-        if member.date is not None and member.date_confidence >= 0.9:
-            if member.date.precision == "day" and mention.date.precision == "day" and member.date.value != mention.date.value:
-                return False
+        theirs = member.date if member.date_confidence >= 0.9 else None
+        if theirs is not None and theirs.precision == "day" == mention.date.precision \
+                and theirs.value != mention.date.value:
+            return False
     return True
 
 
@@ -113,7 +114,8 @@ def primary(group: list[EventMention]) -> EventMention:
     """The mention that reports the happening best: asserted, not a bare
     reference, most arguments, earliest."""
     return min(group, key=lambda mention: (
-        mention.in_caption, mention.reference, MODALITY_RANK.get(mention.scope.modality, 9), -mention.argument_count(), mention.start,
+        mention.in_caption, mention.reference, MODALITY_RANK.get(mention.scope.modality, 9),
+        -mention.argument_count(), mention.start,
     ))
 
 
@@ -173,7 +175,8 @@ def _mention_span(mention: EventMention, text: str) -> TextSpan:
     token = mention.token
     head = token if not mention.is_nominal or mention.support is None else mention.support
     start = min([head.i, *[child.left_edge.i for child in children(head, "nsubj", "nsubjpass")]])
-    end = max([token.i, *[child.right_edge.i for child in children(token, "dobj", "dative", "prep", "pobj", "xcomp", "ccomp")]])
+    objects = children(token, "dobj", "dative", "prep", "pobj", "xcomp", "ccomp")
+    end = max([token.i, *[child.right_edge.i for child in objects]])
     sentence = mention.sentence
     start_char = max(sentence.start_char, token.doc[start].idx)
     last = token.doc[min(end, sentence.end - 1)]

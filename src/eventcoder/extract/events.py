@@ -129,7 +129,8 @@ def fill_arguments(doc: Doc, mention: EventMention, discourse: Discourse) -> Non
         _nominal_arguments(mention, context)
     else:
         _verbal_arguments(mention, context)
-    if mention.actor is not None and mention.recipient is not None and mention.actor.actor_id == mention.recipient.actor_id:
+    if mention.actor is not None and mention.recipient is not None \
+            and mention.actor.actor_id == mention.recipient.actor_id:
         mention.recipient = None
 
 
@@ -389,7 +390,9 @@ def infer_arguments(mentions: list[EventMention]) -> None:
         if antecedent is not None:
             mention.actor = mention.actor or antecedent.actor
             mention.recipient = mention.recipient or antecedent.recipient
-        subject_event = mention.subject_event and (antecedent_of(mention.subject_event, mentions) or mention.subject_event)
+        subject_event = mention.subject_event
+        if subject_event is not None:
+            subject_event = antecedent_of(subject_event, mentions) or subject_event
         if mention.actor is None and subject_event is not None:
             mention.actor = subject_event.actor
         if mention.actor is None and mention.scope.cue is not None and mention.scope.cue.lemma_ == "suspicion":
@@ -399,7 +402,8 @@ def infer_arguments(mentions: list[EventMention]) -> None:
         if mention.actor is None and _is_release(mention):
             mention.actor = _detaining_actor(mentions[:position], mention)
     for mention in mentions:
-        if mention.host is not None and mention.is_nominal and mention.argument_count() == 0 and mention.type == "AGREE":
+        bare_deal = mention.is_nominal and mention.argument_count() == 0 and mention.type == "AGREE"
+        if mention.host is not None and bare_deal:
             # "released as part of a deal": the deal is between the parties of what it settles
             host = mention.host
             mention.actor, mention.recipient = host.recipient, host.actor
@@ -428,7 +432,7 @@ def dated_coreferent(mention: EventMention, mentions: list[EventMention]) -> Eve
             continue
         if not _same_kind(candidate, mention):
             continue
-        if candidate.recipient is None or mention.recipient is None or candidate.recipient.actor_id == mention.recipient.actor_id:
+        if _same_or_unknown(candidate.recipient, mention.recipient):
             return candidate
     return None
 
@@ -442,6 +446,10 @@ def _claimed_as_own(mention: EventMention) -> bool:
     if cue is None or mention.attributed is None:
         return False
     return any(is_kind(ancestor, "agency") for ancestor in mention.token.ancestors if ancestor.i > cue.i)
+
+
+def _same_or_unknown(one: ActorMention | None, other: ActorMention | None) -> bool:
+    return one is None or other is None or one.actor_id == other.actor_id
 
 
 def _suspects(mention: EventMention) -> ActorMention | None:
@@ -466,7 +474,7 @@ def _detaining_actor(earlier: list[EventMention], release: EventMention) -> Acto
         detained = (candidate.sense.mode or "") in DETENTION_MODES or candidate.trigger.lemma.lower() in DETENTION_MODES
         if not detained or candidate.actor is None:
             continue
-        if release.recipient is None or candidate.recipient is None or candidate.recipient.actor_id == release.recipient.actor_id:
+        if _same_or_unknown(candidate.recipient, release.recipient):
             return candidate.actor
     return None
 
@@ -501,7 +509,8 @@ def _governing_date(doc: Doc, mention: EventMention) -> DateMention | None:
     carries it ("began issuing threats shortly after the raid")."""
     token = mention.token
     chain = [token]
-    node = mention.support or (token.head if mention.is_nominal and token.dep_ in ("dobj", "nsubjpass", "nsubj") else None)
+    carried = mention.is_nominal and token.dep_ in ("dobj", "nsubjpass", "nsubj")
+    node = mention.support or (token.head if carried else None)
     if node is None and not mention.is_nominal and (token.dep_ in ("xcomp", "conj") or is_infinitive(token)):
         node = effective_head(token)  # "voted on Sunday to expel …"
     for _ in range(4):
@@ -550,7 +559,8 @@ def _date_from_links(mention: EventMention, mentions: list[EventMention]) -> Non
 def _relative_to(anchor: DateValue, relation: str | None, text: str | None) -> DateValue:
     if relation in ("after", "following", "since", "once", "when", "as", "upon") and anchor.precision == "day":
         return DateValue(anchor.value, "range", text or anchor.text, anchor.earliest, None, confidence=0.7)
-    return DateValue(anchor.value, anchor.precision, text or anchor.text, anchor.earliest, anchor.latest, confidence=0.7)
+    return DateValue(anchor.value, anchor.precision, text or anchor.text, anchor.earliest, anchor.latest,
+                     confidence=0.7)
 
 
 def _conjunct_event(mention: EventMention) -> EventMention | None:

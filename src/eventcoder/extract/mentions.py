@@ -21,7 +21,9 @@ from .syntax import ancestors_within, children, is_kind, is_question, negated
 
 # Paths through which a governed trigger is the *content* of a governing one
 # ("threatened to overthrow", "promised to stop", "refusing to disarm").
-CONTENT_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "dobj", "acl", "advcl", "prep", "conj", "nsubjpass", "relcl"})
+CONTENT_DEPS = frozenset({
+    "xcomp", "ccomp", "pcomp", "pobj", "dobj", "acl", "advcl", "prep", "conj", "nsubjpass", "relcl",
+})
 # Prepositions that introduce a content-taking trigger's content ("called for
 # talks", "warned against escalation"), as opposed to its circumstances.
 CONTENT_PREPOSITIONS = frozenset({"for", "against", "from", "of"})
@@ -136,7 +138,7 @@ def _in_trigger(token: Token, trigger: Trigger) -> bool:
 
 def _is_condition_of_event(token: Token, sentence: Span, by_token: dict[int, Trigger]) -> bool:
     """"… if they do not withdraw": the condition of another event is part of it."""
-    for ancestor, via in ancestors_within(token, sentence):
+    for _ancestor, via in ancestors_within(token, sentence):
         if via.dep_ == "advcl" and any(is_kind(mark, "condition", lemma=False) for mark in children(via, "mark")):
             return True  # a condition is part of what it conditions, not an event told
     return False

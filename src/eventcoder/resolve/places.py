@@ -283,7 +283,7 @@ def make_place_recognizer(nlp: Language, name: str) -> PlaceRecognizer:
 def focus_country(doc: Doc) -> Place | None:
     """The country the document is most about: its places' countries and its demonyms
     (computed once per doc: every event asks)."""
-    key = ("eventcoder", "focus_country", len(doc._.ec_places or []))
+    key = f"eventcoder.focus_country.{len(doc._.ec_places or [])}"
     if key not in doc.user_data:
         doc.user_data[key] = _focus_country(doc)
     found: Place | None = doc.user_data[key]
