@@ -218,3 +218,19 @@ def test_denied_content_keeps_the_denier_s_forces_as_actor(code: Any) -> None:
     assert bombing.modality == "denied"
     assert bombing.actor is not None and bombing.actor == denial.actor
     assert denial.id in bombing.disputed_by
+
+
+def test_acronym_defined_in_the_text_beats_the_registry_s(code: Any) -> None:
+    result = code("The army and the paramilitary Rapid Support Forces (RSF) fought in Khartoum on Saturday. "
+                  "The RSF said its fighters had taken over the airport.")
+    names = {actor.name for actor in result.actors}
+    assert "Rapid Support Forces" in names
+    seizure = only(result, "COERCE")
+    assert name(seizure.actor) == "Rapid Support Forces"
+
+
+def test_two_kinds_of_attack_by_one_army_stay_two_events(code: Any) -> None:
+    result = code("The army fought fierce battles with the rebels on Saturday. "
+                  "The army said its air force had carried out strikes on rebel bases near the capital.")
+    assaults = [event for event in result.events if event.type == "ASSAULT"]
+    assert len(assaults) == 2

@@ -58,7 +58,12 @@ def same_happening(group: list[EventMention], mention: EventMention) -> bool:
         return _same_kind(first, mention) and not first.in_caption
     if first.sense.quad_class in VERBAL_QUAD_CLASSES and not mention.is_nominal:
         return False  # two statements are two speech acts, even by the same speaker
-    return _same_kind(first, mention) and _actors_compatible(group, mention, require_shared=True)
+    # across sentences: the same kind of act done to the same target, or the same word by the same actor
+    # ("fought battles" and "carried out strikes" by one army are two happenings)
+    if not (_same_kind(first, mention) and _actors_compatible(group, mention)):
+        return False
+    return _shares(group, mention, "recipient") or (
+        any(member.trigger.lemma == mention.trigger.lemma for member in group) and _shares(group, mention, "actor"))
 
 
 def _same_kind(first: EventMention, mention: EventMention) -> bool:
@@ -70,6 +75,12 @@ def _coordinated(group: list[EventMention], mention: EventMention) -> bool:
     fire to flags") tell one happening."""
     return any(mention.token.head == member.token or member.token.head == mention.token
                for member in group if mention.token.dep_ == "conj" or member.token.dep_ == "conj")
+
+
+def _shares(group: list[EventMention], mention: EventMention, role: str) -> bool:
+    mine = getattr(mention, role)
+    return mine is not None and any(
+        getattr(member, role) is not None and getattr(member, role).actor_id == mine.actor_id for member in group)
 
 
 def _same_actor(group: list[EventMention], mention: EventMention) -> bool:
@@ -239,9 +250,22 @@ def _disputed_by(groups: list[list[EventMention]], events: list[Event], denial: 
     if cue.lemma_.lower() not in ("deny", "refute", "denial") and not any(is_kind(obj, "anaphor") for obj in objects):
         return []  # "rejected the proposal" disputes nothing told before
     window = _sentences_before(denial, DENIAL_REACH)
-    return [event for group, event in zip(groups, events, strict=True)
-            if primary(group).scope.modality in ("claimed", "alleged")
-            and window <= primary(group).start < denial.start and primary(group) is not denial]
+    found = [(primary(group), event) for group, event in zip(groups, events, strict=True)
+             if _someone_s_claim(primary(group), denial)
+             and window <= primary(group).start < denial.start and primary(group) is not denial]
+    if found and not any(obj.tag_ in ("NNS", "DTS") or obj.lower_ in ("these", "those") for obj in objects):
+        # "denied this", "rejected the claim": one statement, the latest one told
+        latest = max(mention.sentence.start for mention, _ in found)
+        found = [(mention, event) for mention, event in found if mention.sentence.start == latest]
+    return [event for _, event in found]
+
+
+def _someone_s_claim(mention: EventMention, denial: EventMention) -> bool:
+    """Claimed or alleged, or told as someone else's statement ("X said in a statement that …")."""
+    if mention.scope.modality in ("claimed", "alleged"):
+        return True
+    source = mention.attributed
+    return source is not None and (denial.actor is None or source.actor_id != denial.actor.actor_id)
 
 
 DENIAL_REACH = 2  # "X claimed … . However, Y denied this.": the claim is within two sentences

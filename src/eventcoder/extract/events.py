@@ -165,7 +165,8 @@ def _verbal_arguments(mention: EventMention, context: ArgumentContext) -> None:
         mention.recipient = first_actor(objects_of(token), context)
     if mention.recipient is None and mention.type in DESTINATION_TYPES:
         mention.recipient = destination_country(token)
-    if mention.recipient is None and mention.type in SYMMETRIC_TYPES and subject is not None:
+    reciprocal = mention.type in SYMMETRIC_TYPES or is_kind(token, "reciprocal")
+    if mention.recipient is None and reciprocal and subject is not None:
         mention.recipient = _conjoined_partner(subject, context)
     if mention.sense.frame == "recipient_subject" and not passive:
         mention.actor, mention.recipient = None, mention.actor

@@ -84,7 +84,7 @@ def build_mentions(doc: Doc) -> list[EventMention]:
             continue
         if _is_support_of_event(token, by_token) or _folded(token, sentence, by_token):
             continue
-        if _warning_about_others(token):
+        if _warning_about_others(token) or _cognate_object(token, trigger, by_token):
             continue
         if _is_condition_of_event(token, sentence, by_token) or _generic_negation(token) or _capacity(token):
             continue
@@ -142,6 +142,15 @@ def _is_condition_of_event(token: Token, sentence: Span, by_token: dict[int, Tri
         if via.dep_ == "advcl" and any(is_kind(mark, "condition", lemma=False) for mark in children(via, "mark")):
             return True  # a condition is part of what it conditions, not an event told
     return False
+
+
+def _cognate_object(token: Token, trigger: Trigger, by_token: dict[int, Trigger]) -> bool:
+    """"fought fierce battles", "launched an attack" by an attacker: an event
+    noun that is the object of a verb of the same type is that verb's event."""
+    if token.dep_ != "dobj" or token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    governing = by_token.get(token.head.i)
+    return governing is not None and governing.sense.type == trigger.sense.type
 
 
 def _warning_about_others(token: Token) -> bool:

@@ -64,6 +64,10 @@ def read_scope(trigger: Token, sentence: Span, frames: Frames) -> Scope:
             scope.modality = "claimed"
     if scope.modality == "asserted":
         scope.modality = _auxiliary_modality(clause, scope)
+        reported = scope.cue is not None and scope.source is not None
+        if scope.modality == "hypothetical" and reported and scope.condition is None \
+                and any(aux.lower_ == "would" for aux in children(clause, "aux")):
+            scope.modality = "planned"  # "said it would send a mission": the future of reported speech
     return scope
 
 

@@ -19,6 +19,7 @@ stages call.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -116,7 +117,39 @@ def find_actor_mentions(doc: Doc, registry: Registry, *, on: date | None = None)
     chosen = longest_first([*chosen, *source_candidates(doc, registry, chosen)])
     chosen = longest_first([*chosen, *demonym_candidates(doc, registry, chosen)])
     mentions = [candidate.mention for candidate in sorted(chosen, key=lambda c: c.start)]
-    return name_composites_by_first_use(mentions)
+    return apply_acronym_definitions(doc, name_composites_by_first_use(mentions))
+
+
+ACRONYM_DEFINITION = re.compile(r"\s*\(([A-Z][A-Za-z]{1,9})\)")
+
+
+def apply_acronym_definitions(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
+    """"the Rapid Support Forces (RSF)": within this document the acronym is
+    that actor, whatever else the registry knows by the same letters."""
+    text = doc.text
+    defined: dict[str, ActorMention] = {}
+    for mention in mentions:
+        match = ACRONYM_DEFINITION.match(text, mention.end)
+        if match and _initials_fit(match.group(1), mention.text):
+            defined[match.group(1)] = mention
+    if not defined:
+        return mentions
+    resolved = []
+    for mention in mentions:
+        definition = defined.get(mention.text)
+        if definition is not None and definition.start < mention.start and definition.actor_id != mention.actor_id:
+            mention = replace(mention, actor_id=definition.actor_id, name=definition.name, type=definition.type,
+                              country=definition.country, how="acronym-defined")
+        resolved.append(mention)
+    return resolved
+
+
+def _initials_fit(acronym: str, name: str) -> bool:
+    """"RSF" for "Rapid Support Forces", "PTI" for "Pakistan Tehreek-e-Insaf"."""
+    words = [word for word in re.split(r"[\s\-]+", strip_possessive(name)) if word[:1].isalpha()]
+    capitals = "".join(word[0] for word in words if word[0].isupper())
+    letters = "".join(word[0] for word in words)
+    return acronym.upper() in (capitals.upper(), letters.upper())
 
 
 def contains_named_body(composite: _Candidate, aliases: list[_Candidate]) -> bool:
