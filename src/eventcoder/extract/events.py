@@ -305,6 +305,9 @@ def _source_actor(doc: Doc, source: Token, context: ArgumentContext) -> ActorMen
     adhoc = adhoc_actor(source, with_modifiers=True)
     mentions = doc._.ec_actor_mentions
     if isinstance(mentions, list) and all((m.start, m.end) != (adhoc.start, adhoc.end) for m in mentions):
+        # the fuller description replaces a bare unnamed source it starts with ("Sources")
+        mentions[:] = [m for m in mentions if not (m.type == "unknown" and adhoc.start <= m.start
+                                                  and m.end <= adhoc.end)]
         mentions.append(adhoc)
     return adhoc
 
