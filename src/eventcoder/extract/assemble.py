@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..annotations import ActorMention
 from ..extract.lexicon import Lexicon
 from ..model import ActorRef, DateValue, Event, TextSpan
-from .mentions import EventMention
+from .mentions import EventMention, in_temporal_phrase, same_kind
 from .syntax import children, is_kind
 
 MODALITY_RANK = {"asserted": 0, "claimed": 1, "alleged": 2, "threatened": 3, "planned": 4,
@@ -38,7 +38,7 @@ def merge_mentions(mentions: list[EventMention]) -> list[list[EventMention]]:
                            and _dates_compatible(group, mention)), None)
         if target is not None:
             target.append(mention)
-        elif not (mention.reference and _in_temporal_anchor(mention)):
+        elif not (mention.reference and in_temporal_phrase(mention.token)):
             groups.append([mention])
     return groups
 
@@ -50,24 +50,22 @@ def same_happening(group: list[EventMention], mention: EventMention) -> bool:
     if not _dates_compatible(group, mention):
         return False
     if mention.reference or (any(member.reference for member in group) and len(group) == 1):
-        return _same_kind(first, mention)
+        return same_kind(first, mention)
     if any(member.sentence.start == mention.sentence.start for member in group):
         # one protest that "trampled images of X and set fire to Y's flags": targets may differ
-        return _coordinated(group, mention) and _same_kind(first, mention) and _same_actor(group, mention)
+        return _coordinated(group, mention) and same_kind(first, mention) and _same_actor(group, mention)
     if mention.in_caption:  # a caption shows what the body tells, with fewer words
-        return _same_kind(first, mention) and not first.in_caption
+        return same_kind(first, mention) and not first.in_caption
     if first.sense.quad_class in VERBAL_QUAD_CLASSES and not mention.is_nominal:
         return False  # two statements are two speech acts, even by the same speaker
     # across sentences: the same kind of act done to the same target, or the same word by the same actor
     # ("fought battles" and "carried out strikes" by one army are two happenings)
-    if not (_same_kind(first, mention) and _actors_compatible(group, mention)):
+    if not (same_kind(first, mention) and _actors_compatible(group, mention)):
         return False
     return _shares(group, mention, "recipient") or (
         any(member.trigger.lemma == mention.trigger.lemma for member in group) and _shares(group, mention, "actor"))
 
 
-def _same_kind(first: EventMention, mention: EventMention) -> bool:
-    return first.sense.mode == mention.sense.mode or first.trigger.lemma == mention.trigger.lemma
 
 
 def _coordinated(group: list[EventMention], mention: EventMention) -> bool:
@@ -111,10 +109,6 @@ def _dates_compatible(group: list[EventMention], mention: EventMention) -> bool:
             return False
     return True
 
-
-def _in_temporal_anchor(mention: EventMention) -> bool:
-    token = mention.token
-    return token.dep_ == "pobj" and is_kind(token.head, "temporal", lemma=False)
 
 
 # --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from ..resolve.places import governing_place
 from .arguments import ArgumentContext, Discourse, actor_of, adhoc_actor, country_mention, first_actor
 from .assemble import assemble_events
 from .frames import Frames
-from .mentions import EventMention, build_mentions
+from .mentions import EventMention, build_mentions, in_temporal_phrase, same_kind
 from .quotes import QuoteSpan, find_quote_spans, inside, speech_verb
 from .scope import read_scope
 from .syntax import (
@@ -210,7 +210,7 @@ def _nominal_arguments(mention: EventMention, context: ArgumentContext) -> None:
             mention.recipient = first_actor(others, context)
     complement = mention.trigger.extra.get("complement")
     if complement is not None and mention.recipient is None:  # "the decision to expel X"
-        mention.recipient = first_actor(objects_of(doc_token(token, int(complement))), context)
+        mention.recipient = first_actor(objects_of(token.doc[int(complement)]), context)
     if mention.recipient is None and mention.type in DESTINATION_TYPES:
         mention.recipient = destination_country(token)
     mention.reference = _is_reference(mention)
@@ -248,22 +248,17 @@ def _of_names_patient(mention: EventMention) -> bool:
     return mention.sense.frame == "recipient_subject" or mention.type in PATIENT_OF_TYPES
 
 
-def doc_token(token: Token, index: int) -> Token:
-    return token.doc[index]
 
 
 def _is_reference(mention: EventMention) -> bool:
     """A definite nominal with no arguments of its own ("the raid", "their
     arrest", "after the attack") names an event told elsewhere."""
     token = mention.token
-    if mention.argument_count() > 0 and not _in_temporal_phrase(token):
+    if mention.argument_count() > 0 and not in_temporal_phrase(token):
         return False
     determiners = {child.lower_ for child in token.children if child.dep_ in ("det", "poss")}
-    return bool(determiners & {"the", "this", "that", "their", "its", "his", "her"}) or _in_temporal_phrase(token)
+    return bool(determiners & {"the", "this", "that", "their", "its", "his", "her"}) or in_temporal_phrase(token)
 
-
-def _in_temporal_phrase(token: Token) -> bool:
-    return token.dep_ == "pobj" and is_kind(token.head, "temporal", lemma=False)
 
 
 def _event_noun(token: Token | None) -> Token | None:
@@ -358,34 +353,30 @@ def _temporal_anchor(token: Token, by_token: dict[int, EventMention]) -> tuple[E
 
 def _anchor_children(verb: Token, by_token: dict[int, EventMention]) -> tuple[EventMention | None, str | None]:
     # "as soon as they were freed" hangs on the adverb "soon", which hangs on the verb
-    adverbs = [child for child in verb.children if child.dep_ == "advmod" and is_kind_word(child.lower_, "temporal")]
+    adverbs = [child for child in verb.children if child.dep_ == "advmod" and is_kind(child, "temporal", lemma=False)]
     for adverb in adverbs:
         for clause in children(adverb, "advcl"):
             if clause.i in by_token:
                 return by_token[clause.i], "after"
     for child in verb.children:
         if child.dep_ == "advcl" and child.i in by_token:
-            marks = [mark.lower_ for mark in child.subtree if mark.dep_ in ("mark", "advmod") and mark.i < child.i]
-            if any(is_kind_word(mark, "temporal") for mark in marks):
-                return by_token[child.i], "after" if "before" not in marks else "before"
-        if child.dep_ == "prep" and is_kind_word(child.lower_, "temporal"):
+            marks = [mark for mark in child.subtree if mark.dep_ in ("mark", "advmod") and mark.i < child.i]
+            if any(is_kind(mark, "temporal", lemma=False) for mark in marks):
+                before = any(mark.lower_ == "before" for mark in marks)
+                return by_token[child.i], "before" if before else "after"
+        if child.dep_ == "prep" and is_kind(child, "temporal", lemma=False):
             for pobj in children(child, "pobj"):
                 if pobj.i in by_token:
                     return by_token[pobj.i], child.lower_
     return None, None
 
 
-def is_kind_word(word: str, kind: str) -> bool:
-    from .syntax import word_kinds
-    return word in word_kinds().get(kind, frozenset())
-
-
 # --------------------------------------------------------------------------
 # Arguments the syntax leaves open, inferred from linked events
 # --------------------------------------------------------------------------
 
-RELEASE_LEMMAS = frozenset({"release", "free", "freed"})
-DETENTION_MODES = frozenset({"arrest", "seize", "detain", "abduct"})
+# PLOVER modes of taking people into custody
+DETENTION_MODES = frozenset({"arrest", "seize", "abduct"})
 
 
 def infer_arguments(mentions: list[EventMention]) -> None:
@@ -419,7 +410,7 @@ def antecedent_of(mention: EventMention, earlier: list[EventMention]) -> EventMe
     for candidate in reversed(earlier):
         if candidate is mention or candidate.start >= mention.start or candidate.type != mention.type:
             continue
-        if candidate.reference or not _same_kind(candidate, mention):
+        if candidate.reference or not same_kind(candidate, mention):
             continue
         if mention.reference:
             return candidate
@@ -434,15 +425,13 @@ def dated_coreferent(mention: EventMention, mentions: list[EventMention]) -> Eve
     for candidate in mentions:
         if candidate is mention or candidate.type != mention.type or candidate.date_confidence < 0.9:
             continue
-        if not _same_kind(candidate, mention):
+        if not same_kind(candidate, mention):
             continue
         if _same_or_unknown(candidate.recipient, mention.recipient):
             return candidate
     return None
 
 
-def _same_kind(first: EventMention, other: EventMention) -> bool:
-    return (first.sense.mode or None) == (other.sense.mode or None) or first.trigger.lemma == other.trigger.lemma
 
 
 def _claimed_as_own(mention: EventMention) -> bool:
@@ -469,13 +458,13 @@ def _suspects(mention: EventMention) -> ActorMention | None:
 
 
 def _is_release(mention: EventMention) -> bool:
-    return mention.trigger.lemma.lower() in RELEASE_LEMMAS or (mention.sense.mode or "") == "release"
+    return is_kind(mention.token, "release") or (mention.sense.mode or "") == "release"
 
 
 def _detaining_actor(earlier: list[EventMention], release: EventMention) -> ActorMention | None:
     """Whoever detained someone is who releases them, unless the text says otherwise."""
     for candidate in reversed(earlier):
-        detained = (candidate.sense.mode or "") in DETENTION_MODES or candidate.trigger.lemma.lower() in DETENTION_MODES
+        detained = (candidate.sense.mode or "") in DETENTION_MODES or is_kind(candidate.token, "detention")
         if not detained or candidate.actor is None:
             continue
         if _same_or_unknown(candidate.recipient, release.recipient):
@@ -552,7 +541,7 @@ def _date_from_links(mention: EventMention, mentions: list[EventMention]) -> Non
         mention.date = _relative_to(anchor.date, mention.anchor_relation, mention.date_anchor_text)
         mention.date_confidence = 0.7
         return
-    for linked in (mention.subject_event, mention.host, _conjunct_event(mention)):
+    for linked in (mention.subject_event, mention.host):
         if linked is not None and linked.reference:
             linked = antecedent_of(linked, mentions) or linked
         if linked is not None and linked is not mention and linked.date is not None:
@@ -565,10 +554,6 @@ def _relative_to(anchor: DateValue, relation: str | None, text: str | None) -> D
         return DateValue(anchor.value, "range", text or anchor.text, anchor.earliest, None, confidence=0.7)
     return DateValue(anchor.value, anchor.precision, text or anchor.text, anchor.earliest, anchor.latest,
                      confidence=0.7)
-
-
-def _conjunct_event(mention: EventMention) -> EventMention | None:
-    return None
 
 
 def _place_from_links(mention: EventMention, mentions: list[EventMention]) -> Place | None:

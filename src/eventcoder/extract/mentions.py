@@ -181,3 +181,13 @@ def _generic_negation(token: Token) -> bool:
     """A negated verb in a relative clause describes a kind of thing ("any
     decision that they do not approve"), not something that did not happen."""
     return token.dep_ in ("relcl", "acl") and negated(token)
+
+
+def same_kind(first: EventMention, other: EventMention) -> bool:
+    """The same kind of act: the same PLOVER mode, or the same word."""
+    return (first.sense.mode or None) == (other.sense.mode or None) or first.trigger.lemma == other.trigger.lemma
+
+
+def in_temporal_phrase(token: Token) -> bool:
+    """"after the raid", "following their arrest": an event named to tell another's time."""
+    return token.dep_ == "pobj" and is_kind(token.head, "temporal", lemma=False)

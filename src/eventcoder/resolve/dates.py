@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..annotations import DateMention
 from ..model import DateValue, TextSpan
+from .clauses import clause_head, doc_length, has_subject, own_tokens, subject_start
 
 Anchor = Literal["published", "event"] | None
 
@@ -705,10 +706,6 @@ def _later_conjunct(verb: Token, start: int, end: int) -> Token:
     return verb
 
 
-def _has_subject(verb: Token) -> bool:
-    return any(child.dep_ in ("nsubj", "nsubjpass", "expl") for child in verb.children)
-
-
 def _with_preposition(doc: Doc, span: Span) -> Span:
     """Extend an expression left over the preposition that introduces it ("On June 25")."""
     if span.start > 0 and doc[span.start - 1].lower_ in _PREPOSITIONS and doc[span.start - 1].pos_ == "ADP":
@@ -880,27 +877,6 @@ def make_date_recognizer(nlp: Language, name: str) -> DateRecognizer:
 # Attaching a date to an event's clause
 # ---------------------------------------------------------------------------
 
-_CLAUSAL = frozenset({"ccomp", "advcl", "relcl", "xcomp", "csubj", "csubjpass", "parataxis", "acl", "conj", "pcomp"})
-
-
-def _clause_head(token: Token) -> Token:
-    """The verb of the clause ``token`` sits in (itself for a verb)."""
-    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i and token.dep_ not in _CLAUSAL:
-        token = token.head
-    return token
-
-
-def _own_tokens(head: Token) -> set[int]:
-    """Token indices of ``head``'s subtree, not crossing into embedded clauses."""
-    own: set[int] = set()
-    stack = [head]
-    while stack:
-        token = stack.pop()
-        own.add(token.i)
-        stack.extend(child for child in token.children if child.dep_ not in _CLAUSAL)
-    return own
-
-
 def governing_date(doc: Doc, token_i: int) -> DateMention | None:
     """The date expression of the trigger's clause: on the trigger itself, in its
     noun phrase, on its clause's verb, or on an earlier conjunct that the clause
@@ -909,16 +885,17 @@ def governing_date(doc: Doc, token_i: int) -> DateMention | None:
     if not mentions:
         return None
     trigger = doc[token_i]
-    verb = _clause_head(trigger)
-    scopes: list[set[int]] = [{trigger.i}, _own_tokens(trigger), {verb.i}, _own_tokens(verb)]
+    verb = clause_head(trigger)
+    scopes: list[set[int]] = [{trigger.i}, own_tokens(trigger, nominal_conjuncts=False),
+                              {verb.i}, own_tokens(verb, nominal_conjuncts=False)]
     conjunct = verb
     shared_from: list[tuple[set[int], int]] = []
     while conjunct.dep_ == "conj" and conjunct.head.i != conjunct.i:
         # A conjunct with its own subject shares only dates at the left edge ("On
         # June 25, X raided A and police arrested B"), not "X did A then, and Y did B".
-        own_subject = _has_subject(conjunct)
+        own_subject = has_subject(conjunct)
         conjunct = conjunct.head
-        shared_from.append(({conjunct.i}, _subject_start(conjunct) if own_subject else _doc_length(doc)))
+        shared_from.append(({conjunct.i}, subject_start(conjunct) if own_subject else doc_length(doc)))
     for scope in scopes:
         hits = [mention for mention in mentions if mention.head in scope]
         if hits:
@@ -930,19 +907,9 @@ def governing_date(doc: Doc, token_i: int) -> DateMention | None:
     return None
 
 
-def _subject_start(verb: Token) -> int:
-    """Character offset where the clause's subject begins (the clause's left edge)."""
-    subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass", "expl")]
-    return min(subject.left_edge.idx for subject in subjects) if subjects else verb.idx
-
-
 def _nearest(doc: Doc, mentions: list[DateMention], token_i: int) -> DateMention:
     """The resolved expression nearest the trigger; an unresolved anchor only when alone."""
     anchor = doc[token_i].idx
     return min(mentions, key=lambda mention: (mention.value.precision == "unknown",
                                               min(abs(mention.start - anchor), abs(mention.end - anchor))))
 
-
-def _doc_length(doc: Doc) -> int:
-    """``len(doc.text)`` without rebuilding the text (``Doc.text`` joins every token)."""
-    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0

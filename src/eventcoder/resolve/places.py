@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..annotations import PlaceMention
 from ..model import Place
+from .clauses import clause_head, doc_length, has_subject, own_tokens, subject_start
 from .gazetteer import Candidate, Gazetteer, get_gazetteer
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -43,7 +44,6 @@ WELL_KNOWN_POPULATION = 100_000
 FOCUS_WEIGHT = 1.0
 COMENTION_WEIGHT = 0.75
 REGION_WEIGHT = 5.0
-_CLAUSAL = frozenset({"ccomp", "advcl", "relcl", "xcomp", "csubj", "csubjpass", "parataxis", "acl", "pcomp"})
 _MAX_NAME_TOKENS = 4
 
 
@@ -322,25 +322,6 @@ def document_place(doc: Doc) -> Place | None:
 # ---------------------------------------------------------------------------
 
 
-def _clause_head(token: Token) -> Token:
-    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i and token.dep_ not in _CLAUSAL \
-            and token.dep_ != "conj":
-        token = token.head
-    return token
-
-
-def _own_tokens(head: Token) -> set[int]:
-    """``head``'s subtree without embedded clauses or conjoined clauses."""
-    own: set[int] = set()
-    stack = [head]
-    while stack:
-        token = stack.pop()
-        own.add(token.i)
-        stack.extend(child for child in token.children
-                     if child.dep_ not in _CLAUSAL and not (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")))
-    return own
-
-
 def _locative_rank(token: Token, place: Place) -> int | None:
     """How surely the place at ``token`` is where things happen: 0 a locative phrase
     ("in Baghdad", "the center of Baghdad"), 1 a directional one ("to Baghdad") or a
@@ -368,16 +349,6 @@ def _attached_within(token: Token, scope_head: Token) -> bool:
         token = token.head
         steps += 1
     return True
-
-
-def _has_subject(verb: Token) -> bool:
-    return any(child.dep_ in ("nsubj", "nsubjpass", "expl") for child in verb.children)
-
-
-def _subject_start(verb: Token) -> int:
-    """Character offset where the clause's subject begins."""
-    subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass", "expl")]
-    return min(subject.left_edge.idx for subject in subjects) if subjects else verb.idx
 
 
 def _country_phrase(doc: Doc, scope: set[int]) -> PlaceMention | None:
@@ -419,17 +390,17 @@ def governing_place(doc: Doc, token_i: int) -> PlaceMention | None:
     country" is the focus country. Never a place of another clause."""
     mentions: list[PlaceMention] = doc._.ec_places or []
     trigger = doc[token_i]
-    verb = _clause_head(trigger)
-    heads = [(trigger, _doc_length(doc)), (verb, _doc_length(doc))]
+    verb = clause_head(trigger)
+    heads = [(trigger, doc_length(doc)), (verb, doc_length(doc))]
     conjunct = verb
     while conjunct.dep_ == "conj" and conjunct.head.i != conjunct.i:
         # A conjunct with its own subject shares only a place at the clause's left
         # edge ("In Basra, police fired tear gas and protesters burned tyres").
-        before = _subject_start(conjunct.head) if _has_subject(conjunct) else _doc_length(doc)
+        before = subject_start(conjunct.head) if has_subject(conjunct) else doc_length(doc)
         conjunct = conjunct.head
         heads.append((conjunct, before))
     for head, before in heads:
-        scope = _own_tokens(head)
+        scope = own_tokens(head)
         ranked = []
         for mention in mentions:
             if mention.head is None or mention.head not in scope or mention.end > before \
@@ -455,7 +426,7 @@ def _antecedent_place(doc: Doc, verb: Token) -> PlaceMention | None:
     if antecedent.i == verb.i:
         return None
     mentions: list[PlaceMention] = doc._.ec_places or []
-    scope = _own_tokens(antecedent)
+    scope = own_tokens(antecedent)
     inside = [mention for mention in mentions if mention.head is not None and mention.head in scope]
     if inside:
         return min(inside, key=lambda mention: abs((mention.head or 0) - antecedent.i))
@@ -466,7 +437,3 @@ def _antecedent_place(doc: Doc, verb: Token) -> PlaceMention | None:
         antecedent = antecedent.head
     return None
 
-
-def _doc_length(doc: Doc) -> int:
-    """``len(doc.text)`` without rebuilding the text (``Doc.text`` joins every token)."""
-    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0

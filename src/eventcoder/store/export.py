@@ -115,17 +115,17 @@ def _write(store: DuckDBStore, sql: str, params: list[Any], path: Path, fmt: str
 
 
 def _write_parquet(reader: pa.RecordBatchReader, path: Path, decode: dict[str, Callable[[Any], Any]]) -> int:
-    written = 0
-    with pq.ParquetWriter(path, reader.schema) as writer:
-        for batch in reader:
-            writer.write_batch(batch)
-            written += batch.num_rows
-    return written
+    return _write_batches(pq.ParquetWriter(path, reader.schema), reader)
 
 
 def _write_csv(reader: pa.RecordBatchReader, path: Path, decode: dict[str, Callable[[Any], Any]]) -> int:
+    return _write_batches(pa_csv.CSVWriter(path, reader.schema), reader)
+
+
+def _write_batches(writer: Any, reader: pa.RecordBatchReader) -> int:
+    """Stream Arrow batches into a Parquet or CSV writer (closed at the end)."""
     written = 0
-    with pa_csv.CSVWriter(path, reader.schema) as writer:
+    with writer:
         for batch in reader:
             writer.write_batch(batch)
             written += batch.num_rows
