@@ -239,38 +239,31 @@ def _top_keys(store: DuckDBStore, table: str, where: str, params: list[Any], pag
               column: str = "date_start") -> tuple[list[dict[str, Any]], int]:
     """(id, sort_date) of the next ``limit + 1`` rows of ``table`` (alias ``t``) in ``_date_order``, and the total.
 
-    Filtered: one scan gives the page's keys and (first page only) the count of
-    matches. Unfiltered: the (limit+1)-th newest date is found first by a
-    one-column top-N that DuckDB answers from few row groups, so the (date, id)
-    ordering only sorts the rows on or after it; the count comes from metadata.
+    Two passes, both cheap on a table stored roughly in date order. The first
+    evaluates the filter once over the table, reading only the columns it
+    needs, and gives both the count of matches and their ``limit + 1`` newest
+    dates (a window count would materialise every match). The second reads
+    only the row groups on or after the last of those dates for the (date, id)
+    ordering, and never the ids of the rows the first one passed over. Rows
+    without a date sort last, so they are read only when fewer than
+    ``limit + 1`` matches have one.
     """
     condition = f"{where} AND {page.condition}"
-    order = _date_order("t", column)
-    if where != "TRUE":
-        counted = ", count(*) OVER () AS total_rows" if page.total is None else ""
-        keys = _fetch(
-            store,
-            f"SELECT t.id, t.{column} AS sort_date{counted} FROM {table} AS t WHERE {condition} ORDER BY {order} "
-            "LIMIT ?",
-            [*params, *page.params, limit + 1],
-        )
-        total = page.total if page.total is not None else (keys[0]["total_rows"] if keys else 0)
-        return keys, int(total)
-    bound = _fetch(
-        store,
-        f"SELECT t.{column} AS sort_date FROM {table} AS t WHERE {condition} AND t.{column} IS NOT NULL "
-        f"ORDER BY t.{column} DESC LIMIT 1 OFFSET ?",
-        [*params, *page.params, limit],
-    )
-    cutoff, cutoff_params = (f"t.{column} >= ?", [bound[0]["sort_date"]]) if bound else ("TRUE", [])
+    first = _fetch(
+        store, f"SELECT count(*) AS matches, max(t.{column}, ?) AS newest FROM {table} AS t WHERE {condition}",
+        [limit + 1, *params, *page.params],
+    )[0]
+    newest, matches = first["newest"] or [], first["matches"]
+    # The page lies between the newest match and the (limit+1)-th newest: zone maps skip every other row group.
+    cutoff, cutoff_params = (f"t.{column} BETWEEN ? AND ?", [newest[limit], newest[0]]) if len(newest) > limit \
+        else ("TRUE", [])
     keys = _fetch(
         store,
-        f"SELECT t.id, t.{column} AS sort_date FROM {table} AS t WHERE {condition} AND {cutoff} ORDER BY {order} "
-        "LIMIT ?",
+        f"SELECT t.id, t.{column} AS sort_date FROM {table} AS t WHERE {condition} AND {cutoff} "
+        f"ORDER BY {_date_order('t', column)} LIMIT ?",
         [*params, *page.params, *cutoff_params, limit + 1],
     )
-    total = page.total if page.total is not None else _scalar(store, f"SELECT count(*) FROM {table}", [])
-    return keys, int(total or 0)
+    return keys, page.total if page.total is not None else int(matches or 0)
 
 
 def _rows_by_id(store: DuckDBStore, table: str, ids: list[str]) -> list[dict[str, Any]]:
