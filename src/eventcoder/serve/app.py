@@ -6,8 +6,10 @@ uvicorn on localhost. Every error answer has one shape,
 a bad cursor, 404 for a missing id, never a 500 for client input.
 """
 
+import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,7 +19,10 @@ from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import Settings
 from ..errors import EventcoderError, QueryError, StoreError
@@ -55,16 +60,17 @@ Modality = Literal[
 
 
 def create_app(db_path: str | Path, settings: Settings | None = None, *, snapshot: bool = False,
-               refresh_s: float = 5.0, cache_size: int = 256) -> FastAPI:
+               refresh_s: float = 5.0, cache_size: int = 256, cache_bytes: int = 64 << 20) -> FastAPI:
     """The API and dashboard over the store at ``db_path``, opened read-only.
 
     With ``snapshot`` the app reads a private copy of the file, refreshed (at
     most every ``refresh_s`` seconds) once the file changed and no writer holds
     it, so that ``eventcoder ingest`` can write the same file while it serves.
-    ``cache_size`` answers of listings and aggregates are kept (0: none).
+    ``cache_size`` rendered answers of listings and aggregates, ``cache_bytes`` in all, are kept (0: none).
     """
     settings = settings or Settings.from_env()
-    backend = Backend(Path(db_path), snapshot=snapshot, refresh_s=refresh_s, cache_size=cache_size)
+    backend = Backend(Path(db_path), snapshot=snapshot, refresh_s=refresh_s, cache_size=cache_size,
+                      cache_bytes=cache_bytes)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -80,7 +86,7 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *, snapsho
     )
     app.state.backend = backend
     _install_error_handlers(app)
-    _install_security_headers(app)
+    app.add_middleware(SecurityHeaders)
     app.include_router(_api_router(backend, settings))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -92,11 +98,31 @@ def create_app(db_path: str | Path, settings: Settings | None = None, *, snapsho
 
 
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None, *,
-          snapshot: bool = False) -> None:
-    """Run the app with uvicorn until interrupted (binds to localhost unless told otherwise)."""
+          snapshot: bool = False, workers: int = 1, cache_size: int = 256, log_level: str = "info") -> None:
+    """Run the app with uvicorn until interrupted (binds to localhost unless told otherwise).
+
+    ``workers`` > 1 runs that many server processes on the one port (uvicorn's ``--workers``), each with
+    its own read-only connection and cache: Python work then uses more than one CPU. They read the
+    settings from the environment (``EVENTCODER_*``), not from ``settings``.
+    """
     import uvicorn
 
-    uvicorn.run(create_app(db_path, settings, snapshot=snapshot), host=host, port=port, log_level="info")
+    if workers <= 1:
+        app = create_app(db_path, settings, snapshot=snapshot, cache_size=cache_size)
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        return
+    os.environ[_WORKER_ENV] = json.dumps({"db": str(db_path), "snapshot": snapshot, "cache_size": cache_size})
+    uvicorn.run(f"{__name__}:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level)
+
+
+_WORKER_ENV = "EVENTCODER_SERVE_APP"
+
+
+def app_from_env() -> FastAPI:
+    """The app a ``serve(..., workers=N)`` worker process builds, from what ``serve`` put in its environment."""
+    options = json.loads(os.environ[_WORKER_ENV])
+    return create_app(options["db"], snapshot=options["snapshot"], cache_size=options["cache_size"])
 
 
 # ---------------------------------------------------------------- errors
@@ -152,21 +178,38 @@ def _install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal", "internal error; see the server log")
 
 
-def _install_security_headers(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if len(request.url.query) > MAX_QUERY_CHARS:
-            response: Response = error_response(422, "invalid_parameter", "query string too long")
+class SecurityHeaders:
+    """Refuses overlong query strings and adds the security headers to every answer.
+
+    Plain ASGI rather than ``@app.middleware("http")``: Starlette's ``BaseHTTPMiddleware`` runs each
+    request through an extra task and memory streams, which cost about as much as a cached answer.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        policy = DOCS_CSP if path in ("/docs", "/redoc") else CONTENT_SECURITY_POLICY
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = policy
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["X-Frame-Options"] = "DENY"
+                if path.startswith("/api/"):
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        if len(scope.get("query_string", b"").decode("utf-8", "replace")) > MAX_QUERY_CHARS:
+            await error_response(422, "invalid_parameter", "query string too long")(scope, receive, send_with_headers)
         else:
-            response = await call_next(request)
-        is_docs = request.url.path in ("/docs", "/redoc")
-        response.headers["Content-Security-Policy"] = DOCS_CSP if is_docs else CONTENT_SECURITY_POLICY
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        if request.url.path.startswith("/api/"):
-            response.headers["Cache-Control"] = "no-store"
-        return response
+            await self.app(scope, receive, send_with_headers)
 
 
 # ---------------------------------------------------------------- parameters
@@ -177,7 +220,7 @@ IdParam = Annotated[str, PathParam(pattern=ID_PATTERN, max_length=MAX_ID_CHARS, 
 Cursor = Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS, description="next_cursor of the previous page")]
 
 
-def event_filters(
+async def event_filters(  # async: no I/O, so FastAPI need not hand it to a worker thread
     type: Annotated[str | None, Query(pattern=TOKEN_PATTERN, description="PLOVER event type, e.g. PROTEST")] = None,
     actor: Annotated[str | None, Query(max_length=MAX_ID_CHARS, description="source actor id or name")] = None,
     role: Annotated[Literal["actor", "recipient"] | None, Query(description="side `actor` must be on")] = None,
@@ -205,65 +248,101 @@ Filters = Annotated[QueryParams, Depends(event_filters)]
 # ---------------------------------------------------------------- routes
 
 
+class Answers:
+    """Renders a backend answer as JSON bytes, from the cache when this store version rendered it before.
+
+    A hit is served on the event loop; a miss (and everything ``cache=False``) runs the store query and the
+    rendering in one worker thread. Cached: listings, aggregates and actor profiles, which are the same for
+    every viewer of a store version; one-event and one-document lookups are cheap and not cached.
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.cache = backend.cache
+
+    async def __call__(self, model: Any, function: Callable[..., Any], *args: Any, cache: bool = True,
+                       **kwargs: Any) -> Response:
+        request = (function.__name__, repr(args), repr(sorted(kwargs.items())))
+        version = self.backend.version(refresh=False) if cache else None
+        body = self.cache.get((version, *request)) if version is not None else None
+        if body is None:
+            body = await run_in_threadpool(self._render, model, function, args, kwargs, request if cache else None)
+        return Response(body, media_type="application/json")
+
+    def _render(self, model: Any, function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+                request: tuple[str, ...] | None) -> bytes:
+        if request is None:
+            return schemas.render(model, function(*args, **kwargs))
+        version = self.backend.version()  # may take a new snapshot: only here, off the event loop
+        assert version is not None
+        body = self.cache.get((version, *request))
+        if body is None:
+            body = schemas.render(model, function(*args, **kwargs))
+            self.cache.put((version, *request), body)
+        return body
+
+
 def _api_router(backend: Backend, settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/api")
+    answer = Answers(backend)
     page_size = settings.api_default_page_size
     max_page = settings.api_max_page_size
     Limit = Annotated[int, Query(ge=1, le=max_page, description=f"page size, at most {max_page}")]
     not_found: dict[int | str, dict[str, Any]] = {404: {"model": schemas.ErrorResponse}}
 
     @router.get("/health", response_model=schemas.Health)
-    def health() -> dict[str, Any]:
-        return backend.health()
+    async def health() -> Response:
+        return await answer(schemas.Health, backend.health, cache=False)
 
     @router.get("/summary", response_model=schemas.Summary)
-    def summary() -> dict[str, Any]:
-        return backend.summary()
+    async def summary() -> Response:
+        return await answer(schemas.Summary, backend.summary)
 
     @router.get("/events", response_model=schemas.Page[schemas.EventOut])
-    def events(filters: Filters, limit: Limit = page_size, cursor: Cursor = None, merged: bool = False) -> Any:
-        return backend.events(filters, limit=limit, cursor=cursor, merged=merged)
+    async def events(filters: Filters, limit: Limit = page_size, cursor: Cursor = None,
+                     merged: bool = False) -> Response:
+        return await answer(schemas.Page[schemas.EventOut], backend.events, filters, limit=limit, cursor=cursor,
+                            merged=merged)
 
     @router.get("/events/{event_id}", response_model=schemas.EventDetail, responses=not_found)
-    def event(event_id: IdParam) -> Any:
-        return backend.event(event_id)
+    async def event(event_id: IdParam) -> Response:
+        return await answer(schemas.EventDetail, backend.event, event_id, cache=False)
 
     @router.get("/actors", response_model=schemas.Page[schemas.ActorOut])
-    def actors(q: Text = None, limit: Limit = page_size, cursor: Cursor = None) -> Any:
-        return backend.actors(q, limit=limit, cursor=cursor)
+    async def actors(q: Text = None, limit: Limit = page_size, cursor: Cursor = None) -> Response:
+        return await answer(schemas.Page[schemas.ActorOut], backend.actors, q, limit=limit, cursor=cursor)
 
     @router.get("/actors/{actor_id}", response_model=schemas.ActorDetail, responses=not_found)
-    def actor(actor_id: IdParam) -> Any:
-        return backend.actor(actor_id)
+    async def actor(actor_id: IdParam) -> Response:
+        # A profile aggregates every event of the actor (counts, types, partners): cached like the aggregates.
+        return await answer(schemas.ActorDetail, backend.actor, actor_id)
 
     @router.get("/documents", response_model=schemas.Page[schemas.DocumentOut])
-    def documents(q: Text = None, limit: Limit = page_size, cursor: Cursor = None) -> Any:
-        return backend.documents(q, limit=limit, cursor=cursor)
+    async def documents(q: Text = None, limit: Limit = page_size, cursor: Cursor = None) -> Response:
+        return await answer(schemas.Page[schemas.DocumentOut], backend.documents, q, limit=limit, cursor=cursor)
 
     @router.get("/documents/{document_id}", response_model=schemas.DocumentDetail, responses=not_found)
-    def document(document_id: IdParam) -> Any:
-        return backend.document(document_id)
+    async def document(document_id: IdParam) -> Response:
+        return await answer(schemas.DocumentDetail, backend.document, document_id, cache=False)
 
     @router.get("/timeline", response_model=schemas.Timeline)
-    def timeline(filters: Filters, bucket: Literal["day", "week", "month", "year"] = "month") -> Any:
-        return backend.timeline(filters, bucket)
+    async def timeline(filters: Filters, bucket: Literal["day", "week", "month", "year"] = "month") -> Response:
+        return await answer(schemas.Timeline, backend.timeline, filters, bucket)
 
     @router.get("/network", response_model=schemas.Network)
-    def network(
+    async def network(
         filters: Filters,
         min_weight: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
         limit: Annotated[int, Query(ge=1, le=1000, description="edges, heaviest first")] = 100,
-    ) -> Any:
-        return backend.network(filters, min_weight=min_weight, limit=limit)
+    ) -> Response:
+        return await answer(schemas.Network, backend.network, filters, min_weight=min_weight, limit=limit)
 
     @router.get("/places", response_model=schemas.Places)
-    def places(filters: Filters, limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> Any:
-        return backend.places(filters, limit=limit)
+    async def places(filters: Filters, limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> Response:
+        return await answer(schemas.Places, backend.places, filters, limit=limit)
 
     @router.get("/stories", response_model=schemas.Page[schemas.StoryOut])
-    def stories(filters: Filters, limit: Limit = page_size, cursor: Cursor = None) -> Any:
-        return backend.stories(filters, limit=limit, cursor=cursor)
+    async def stories(filters: Filters, limit: Limit = page_size, cursor: Cursor = None) -> Response:
+        return await answer(schemas.Page[schemas.StoryOut], backend.stories, filters, limit=limit, cursor=cursor)
 
     return router
-
-

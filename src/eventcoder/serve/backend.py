@@ -68,11 +68,13 @@ class QueryParams:
 class Backend:
     """Read-only access to one store file for the API (directly, or through a refreshed snapshot)."""
 
-    def __init__(self, path: Path, *, snapshot: bool = False, refresh_s: float = 5.0, cache_size: int = 256) -> None:
+    def __init__(self, path: Path, *, snapshot: bool = False, refresh_s: float = 5.0, cache_size: int = 256,
+                 cache_bytes: int = 64 << 20) -> None:
         if not path.is_file():
             raise StoreError("no store at this path", where=str(path), hint="run `eventcoder ingest ... --db FILE`")
         self.path = path
-        self.cache = AnswerCache(cache_size)
+        #: Rendered answers (JSON bytes) by store version and request: see ``app.py``.
+        self.cache = ResponseCache(cache_size, cache_bytes)
         self.source: DirectSource | SnapshotSource = (
             SnapshotSource(path, refresh_s=refresh_s) if snapshot else DirectSource(path)
         )
@@ -80,18 +82,14 @@ class Backend:
     def close(self) -> None:
         self.source.close()
 
+    def version(self, *, refresh: bool = True) -> str | None:
+        """Names the store state the next answer comes from (see ``DirectSource``/``SnapshotSource.version``)."""
+        return self.source.version(refresh=refresh)
+
     def _call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """``function(store, ...)`` as JSON values, from the cache when this store version answered it before."""
+        """``function(store, ...)`` as JSON values."""
         with self.source.lease() as store:
-            key = (store.path, function.__qualname__, repr(args), repr(sorted(kwargs.items())))
-            cacheable = function in _CACHEABLE and int(kwargs.get("limit") or 0) <= _CACHE_MAX_LIMIT
-            found = self.cache.get(key) if cacheable else None
-            if found is not None:
-                return found
-            value = jsonable(function(store, *args, **kwargs))
-            if cacheable:
-                self.cache.put(key, value)
-            return value
+            return jsonable(function(store, *args, **kwargs))
 
     # -- endpoints -------------------------------------------------------------
 
@@ -157,42 +155,46 @@ class Backend:
 
 # ---------------------------------------------------------------- cache
 
-#: Listings and aggregates the dashboard asks again and again; one-id lookups are cheap and not cached.
-_CACHEABLE = frozenset({
-    query.summary, query.query_events, query.list_actors, query.list_documents, query.list_stories,
-    query.timeline, query.network, query.places,
-})
-_CACHE_MAX_LIMIT = 100  # bigger pages are not kept (memory)
 
+class ResponseCache:
+    """A thread-safe LRU of rendered answers, at most ``size`` of them and ``max_bytes`` in all.
 
-class AnswerCache:
-    """A small thread-safe LRU of answers. Correct because a store version never changes under the API:
-    the file is open read-only (no writer can open it) or is a private snapshot; keys include the file."""
+    Correct because keys name the store version (``Backend.version``): a read-only file never changes
+    under the API, and a snapshot that is replaced gets a new name, so an ingest shows at once.
+    """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_bytes: int = 64 << 20) -> None:
         self.size = size
+        self.max_bytes = max_bytes
         self.hits = 0
         self.misses = 0
-        self._items: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+        self._bytes = 0
+        self._items: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, ...]) -> Any:
-        with self._lock:
-            if key in self._items:
-                self.hits += 1
-                self._items.move_to_end(key)
-                return self._items[key]
-            self.misses += 1
-            return None
+    def __len__(self) -> int:
+        return len(self._items)
 
-    def put(self, key: tuple[str, ...], value: Any) -> None:
-        if self.size <= 0:
+    def get(self, key: tuple[str, ...]) -> bytes | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+            self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, ...], body: bytes) -> None:
+        if self.size <= 0 or len(body) > self.max_bytes // 8:  # one huge page must not flush the rest
             return
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            old = self._items.pop(key, None)
+            self._bytes += len(body) - (len(old) if old is not None else 0)
+            self._items[key] = body
+            while len(self._items) > self.size or self._bytes > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped)
 
 
 # ---------------------------------------------------------------- shaping

@@ -7,9 +7,11 @@ fields so that a store adding a column does not break the API.
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+import functools
+import json
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 T = TypeVar("T")
 
@@ -230,3 +232,21 @@ class Summary(_Open):
     by_modality: dict[str, int] = {}
     top_actors: list[dict[str, object]] = []
     errors: dict[str, int] = {}
+
+
+@functools.cache
+def _adapter(model: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(model)
+
+
+def render(model: Any, content: Any) -> bytes:
+    """``content`` as the JSON body FastAPI sends for a route with ``response_model=model``.
+
+    The same steps as FastAPI's ``serialize_response`` and ``JSONResponse.render``: validate into the
+    model (defaults filled, extra fields kept), dump in JSON mode by alias, compact UTF-8 JSON. The API
+    renders answers itself so that it can keep the bytes (``backend.ResponseCache``).
+    """
+    adapter = _adapter(model)
+    value = adapter.validate_python(content, from_attributes=True)
+    data = adapter.dump_python(value, mode="json", by_alias=True)
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")

@@ -41,6 +41,10 @@ class DirectSource:
     def lease(self) -> Iterator[DuckDBStore]:
         yield self.store
 
+    def version(self, *, refresh: bool = True) -> str | None:
+        """Names the data answers come from; a read-only file never changes under us."""
+        return str(self.store.path)
+
     def close(self) -> None:
         self.store.close()
 
@@ -122,6 +126,19 @@ class SnapshotSource:
             _discard(store, file)
         else:
             self._retired[id(store)] = (store, file)
+
+    def version(self, *, refresh: bool = True) -> str | None:
+        """The current snapshot's file name, which changes with every new snapshot.
+
+        ``refresh=False`` never copies a file (safe on the event loop) and answers None when a check for a
+        newer store file is due: the caller must then ask again with ``refresh=True`` from a worker thread.
+        """
+        if refresh:
+            self._maybe_refresh()
+        elif time.monotonic() - self._checked >= self.refresh_s:
+            return None
+        with self._lock:
+            return str(self._file)
 
     @contextmanager
     def lease(self) -> Iterator[DuckDBStore]:
