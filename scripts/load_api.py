@@ -1,19 +1,30 @@
 """Bounded load test of the eventcoder API (localhost only; stops by itself).
 
     python scripts/load_api.py --url http://127.0.0.1:8000 --seconds 30 --threads 16
-    python scripts/load_api.py --db demo.duckdb --seconds 30     # starts its own server on a free port
+    python scripts/load_api.py --db demo.duckdb --seconds 30     # starts `eventcoder serve` on a free port
+    python scripts/load_api.py --db demo.duckdb --workers 2      # ... with two server processes
     python scripts/load_api.py --make-store big.duckdb --events 100000   # synthetic store, then --db big.duckdb
 
 Prints one JSON object: requests per second, p50/p99 latency and errors, overall
 and per endpoint. Requests go only to 127.0.0.1; the run ends after --seconds.
+
+Each client thread keeps one HTTP/1.1 connection open, as a browser or an API
+client does, and uses the standard library's ``http.client``: the load generator
+shares the machine with the server and should spend as little CPU as it can.
+With ``--db`` the server runs in its own process (``eventcoder serve``), as it
+does in use, not in the load generator's interpreter. One-id endpoints cycle
+through the ids of a first page of events and of actors.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
+import os
 import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -23,14 +34,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-
-import httpx
+from urllib.parse import urlencode, urlsplit
 
 ALLOWED_HOSTS = ("127.0.0.1",)
 MAX_SECONDS = 3600
 MAX_THREADS = 64
-#: Endpoint name -> path (with query). ``{event_id}`` and ``{actor_id}`` are filled from a first listing.
+#: Endpoint name -> path (with query). ``{event_id}`` and ``{actor_id}`` take each id of a first listing in turn.
 DEFAULT_ENDPOINTS: dict[str, str] = {
     "summary": "/api/summary",
     "events": "/api/events?limit=50",
@@ -43,6 +52,7 @@ DEFAULT_ENDPOINTS: dict[str, str] = {
     "network": "/api/network?limit=60",
     "places": "/api/places",
 }
+ID_SAMPLE = 50  # events (and at most as many actors) whose ids the one-id endpoints cycle through
 
 
 @dataclass
@@ -79,43 +89,78 @@ def check_local(base_url: str) -> str:
     return base_url.rstrip("/")
 
 
-def resolve_paths(client: httpx.Client, endpoints: dict[str, str]) -> dict[str, str]:
-    """Fill ``{event_id}``/``{actor_id}`` from the first listing; drop what the store cannot fill."""
-    ids: dict[str, str] = {}
-    try:
-        events = client.get("/api/events", params={"limit": 1}).json().get("items") or []
-        actors = client.get("/api/actors", params={"limit": 1}).json().get("items") or []
-    except (httpx.HTTPError, ValueError) as error:
-        raise SystemExit(f"no eventcoder API answering at {client.base_url}: {error}") from None
-    if events:
-        ids["event_id"] = events[0]["id"]
-    if actors:
-        ids["actor_id"] = actors[0]["id"]
-    resolved = {}
-    for name, path in endpoints.items():
+class Connection:
+    """One kept-alive HTTP/1.1 connection to 127.0.0.1; reconnects after a failure."""
+
+    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+        parts = urlsplit(base_url)
+        self.host, self.port, self.timeout = parts.hostname or "127.0.0.1", parts.port or 80, timeout
+        self._http: http.client.HTTPConnection | None = None
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        if self._http is None:
+            self._http = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
-            resolved[name] = path.format(**ids)
-        except KeyError:
+            self._http.request("GET", path)
+            response = self._http.getresponse()
+            return response.status, response.read()
+        except (OSError, http.client.HTTPException):
+            self.close()
+            raise
+
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        status, body = self.get(path + ("?" + urlencode(params) if params else ""))
+        if status != 200:
+            raise ValueError(f"{path} answered {status}")
+        return json.loads(body)
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+
+def resolve_paths(connection: Connection, endpoints: dict[str, str]) -> dict[str, list[str]]:
+    """Each endpoint's paths: ``{event_id}``/``{actor_id}`` once per sampled id; drop what the store cannot fill."""
+    try:
+        events = connection.get_json("/api/events", {"limit": ID_SAMPLE}).get("items") or []
+        actors = connection.get_json("/api/actors", {"limit": ID_SAMPLE}).get("items") or []
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        raise SystemExit(f"no eventcoder API answering at {connection.host}:{connection.port}: {error}") from None
+    ids = {"event_id": [item["id"] for item in events], "actor_id": [item["id"] for item in actors]}
+    resolved: dict[str, list[str]] = {}
+    for name, path in endpoints.items():
+        needed = [key for key in ids if "{" + key + "}" in path]
+        if any(not ids[key] for key in needed):
             continue
+        if not needed:
+            resolved[name] = [path]
+            continue
+        count = max(len(ids[key]) for key in needed)
+        resolved[name] = [path.format(**{key: ids[key][i % len(ids[key])] for key in needed}) for i in range(count)]
     return resolved
 
 
-def _worker(base_url: str, paths: list[tuple[str, str]], deadline: float, offset: int,
+def _worker(base_url: str, paths: list[tuple[str, list[str]]], deadline: float, offset: int,
             tallies: dict[str, Tally], lock: threading.Lock) -> None:
     local: dict[str, Tally] = defaultdict(Tally)
-    with httpx.Client(base_url=base_url, timeout=10.0) as client:
+    connection = Connection(base_url)
+    try:
         index = offset
         while time.monotonic() < deadline:
-            name, path = paths[index % len(paths)]
+            name, variants = paths[index % len(paths)]
+            path = variants[(index // len(paths)) % len(variants)]
             index += 1
             started = time.perf_counter()
             try:
-                response = client.get(path)
-            except httpx.HTTPError:
+                status, _ = connection.get(path)
+            except (OSError, http.client.HTTPException):
                 local[name].transport_errors += 1
                 continue
             local[name].latencies_ms.append((time.perf_counter() - started) * 1000)
-            local[name].status[response.status_code] += 1
+            local[name].status[status] += 1
+    finally:
+        connection.close()
     with lock:
         for name, tally in local.items():
             tallies[name].latencies_ms.extend(tally.latencies_ms)
@@ -130,8 +175,11 @@ def run_load(base_url: str, *, seconds: float = 10.0, threads: int = 8,
     base_url = check_local(base_url)
     seconds = max(0.1, min(float(seconds), MAX_SECONDS))
     threads = max(1, min(int(threads), MAX_THREADS))
-    with httpx.Client(base_url=base_url, timeout=10.0) as client:
-        paths = list(resolve_paths(client, endpoints or DEFAULT_ENDPOINTS).items())
+    first = Connection(base_url)
+    try:
+        paths = list(resolve_paths(first, endpoints or DEFAULT_ENDPOINTS).items())
+    finally:
+        first.close()
     tallies: dict[str, Tally] = defaultdict(Tally)
     lock = threading.Lock()
     started = time.monotonic()
@@ -165,28 +213,42 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def local_server(db_path: Path, *, cache_size: int = 256) -> Iterator[str]:
-    """The API over ``db_path`` on a free 127.0.0.1 port, in a thread, for the duration."""
-    import uvicorn
-
-    from eventcoder.serve.app import create_app
-
-    port = free_port()
-    app = create_app(db_path, cache_size=cache_size)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise SystemExit("the API server did not start")
-        time.sleep(0.05)
+def _answers(url: str) -> bool:
+    connection = Connection(url, timeout=2.0)
     try:
-        yield f"http://127.0.0.1:{port}"
+        return connection.get("/api/health")[0] == 200
+    except (OSError, http.client.HTTPException):
+        return False
     finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+        connection.close()
+
+
+@contextmanager
+def local_server(db_path: Path, *, cache_size: int = 256, workers: int = 1) -> Iterator[str]:
+    """``eventcoder serve`` over ``db_path`` on a free 127.0.0.1 port, in its own process, for the duration."""
+    port = free_port()
+    command = [sys.executable, "-m", "eventcoder.cli", "serve", "--db", str(db_path), "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers), "--cache-size", str(cache_size),
+               "--log-level", "warning"]
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(url):
+            if server.poll() is not None:
+                raise SystemExit(f"the API server stopped with exit code {server.returncode}")
+            if time.monotonic() > deadline:
+                raise SystemExit("the API server did not start within 60 s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
 
 
 # ---------------------------------------------------------------- synthetic store
@@ -268,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     target.add_argument("--make-store", type=Path, help="write a synthetic store of --events events and stop")
     parser.add_argument("--events", type=int, default=100_000, help="events in the synthetic store")
     parser.add_argument("--cache-size", type=int, default=256, help="with --db: the server's answer cache (0: off)")
+    parser.add_argument("--workers", type=int, default=1, help="with --db: server processes")
     parser.add_argument("--seconds", type=float, default=10.0, help=f"run length (max {MAX_SECONDS})")
     parser.add_argument("--threads", type=int, default=8, help=f"concurrent clients (max {MAX_THREADS})")
     args = parser.parse_args(argv)
@@ -276,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write("\n")
         return 0
     if args.db:
-        with local_server(args.db, cache_size=args.cache_size) as url:
+        with local_server(args.db, cache_size=args.cache_size, workers=args.workers) as url:
             report = run_load(url, seconds=args.seconds, threads=args.threads)
     else:
         report = run_load(args.url, seconds=args.seconds, threads=args.threads)

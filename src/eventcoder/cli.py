@@ -269,13 +269,20 @@ def errors(db: str, show_all: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--snapshot", is_flag=True, help="Serve a snapshot, so an ingest can write to the same file meanwhile.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes on the same port (each with its own connection and cache).")
+@click.option("--cache-size", type=click.IntRange(0), default=256, show_default=True,
+              help="Rendered answers of listings and aggregates kept per process (0: none).")
+@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]), default="info",
+              show_default=True, help="uvicorn's log level; below info there is no access log.")
 @fails_cleanly
-def serve(db: str, host: str, port: int, snapshot: bool) -> None:
+def serve(db: str, host: str, port: int, snapshot: bool, workers: int, cache_size: int, log_level: str) -> None:
     """Start the API and dashboard."""
     from .serve.app import serve as run_server
 
     _require_db(db)
-    run_server(db, host=host, port=port, snapshot=snapshot)
+    run_server(db, host=host, port=port, snapshot=snapshot, workers=workers, cache_size=cache_size,
+               log_level=log_level)
 
 
 @main.group()

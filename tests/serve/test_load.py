@@ -54,3 +54,23 @@ def test_cli_prints_json_and_succeeds(sample_db: Path, capsys: pytest.CaptureFix
     assert load_script().main(["--db", str(sample_db), "--seconds", "1", "--threads", "2"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["req_per_s"] > 0
+
+
+def test_two_server_processes_answer_on_one_port(sample_db: Path) -> None:
+    load_api = load_script()
+    with load_api.local_server(sample_db, workers=2) as url:
+        report = load_api.run_load(url, seconds=1.0, threads=2)
+    assert report["requests"] > 0
+    assert report["errors_5xx"] == report["errors_4xx"] == report["transport_errors"] == 0
+
+
+def test_one_id_endpoints_cycle_through_several_ids(sample_db: Path) -> None:
+    load_api = load_script()
+    with load_api.local_server(sample_db) as url:
+        connection = load_api.Connection(url)
+        try:
+            paths = load_api.resolve_paths(connection, load_api.DEFAULT_ENDPOINTS)
+        finally:
+            connection.close()
+    assert len(set(paths["event"])) > 1 and len(set(paths["actor"])) > 1
+    assert paths["summary"] == ["/api/summary"]
