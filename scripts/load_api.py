@@ -26,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -231,24 +232,28 @@ def local_server(db_path: Path, *, cache_size: int = 256, workers: int = 1) -> I
                "--port", str(port), "--workers", str(workers), "--cache-size", str(cache_size),
                "--log-level", "warning"]
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        deadline = time.monotonic() + 60
-        while not _answers(url):
-            if server.poll() is not None:
-                raise SystemExit(f"the API server stopped with exit code {server.returncode}")
-            if time.monotonic() > deadline:
-                raise SystemExit("the API server did not start within 60 s")
-            time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})
         try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
+            deadline = time.monotonic() + 60
+            while not _answers(url):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    why = f"stopped with exit code {server.returncode}" if server.returncode is not None else \
+                        "did not answer within 60 s"
+                    raise SystemExit(f"the API server {why}:\n{log.read()[-2000:]}")
+                time.sleep(0.1)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=15)
+            log.seek(0)
+            sys.stderr.write(log.read()[-4000:])
 
 
 # ---------------------------------------------------------------- synthetic store
