@@ -111,7 +111,7 @@ UPDATE actors SET n_events = c.n FROM (
 
 
 def fill(store: DuckDBStore, n_events: int) -> float:
-    """Insert ``n_events`` synthetic events (and their documents, actors, mentions, stories); seconds taken."""
+    """Insert ``n_events`` synthetic events (and their documents, actors, mentions, stories, search words); seconds."""
     n_docs = max(1, n_events // EVENTS_PER_DOC)
     params = {
         "n_actors": N_ACTORS, "n_docs": n_docs, "per_doc": EVENTS_PER_DOC, "n_places": N_PLACES,
@@ -126,6 +126,9 @@ def fill(store: DuckDBStore, n_events: int) -> float:
             used = {key: value for key, value in params.items() if f"${key}" in statement}
             cursor.execute(statement, used)
         cursor.execute("COMMIT")
+    # Rows went in by SQL, not add_results: derive the search words as ingest would, sorted as after a load.
+    store.rebuild_search()
+    with store.reading() as cursor:
         cursor.execute("CHECKPOINT")
     return time.perf_counter() - started
 

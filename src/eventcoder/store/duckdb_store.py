@@ -24,13 +24,17 @@ from .base import AddStats
 from .rows import DocumentRows, Row, flatten_result
 from .stories import Report, Story, assign_stories
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+#: Older versions this one upgrades in place when opened for writing (3 added the text-search tables).
+_MIGRATABLE = {"2"}
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
     "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string()),
 }
+#: Unsorted search rows tolerated before ``cluster_search`` (a full scan of this many words stays a few ms).
+SEARCH_TAIL_ROWS = 500_000
 #: Insert order within a batch: stories before the events that point at them.
 _BATCH_TABLES = ("documents", "actor_mentions", "events", "event_mentions", "quotes")
 
@@ -75,6 +79,14 @@ class DuckDBStore:
         if "meta" in tables:
             row = self._con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             found = row[0] if row else None
+            if found in _MIGRATABLE and not self.read_only:
+                self._migrate()
+                return
+            if found in _MIGRATABLE:
+                raise SchemaVersionError(
+                    f"store has schema version {found}, this eventcoder needs {SCHEMA_VERSION}", where=self.path,
+                    hint="open it once for writing (e.g. `eventcoder ingest` of nothing new) to upgrade it in place",
+                )
             if found != SCHEMA_VERSION:
                 raise SchemaVersionError(
                     f"store has schema version {found}, this eventcoder needs {SCHEMA_VERSION}", where=self.path,
@@ -92,6 +104,14 @@ class DuckDBStore:
         with self._transaction():
             self._con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
             self._con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+    def _migrate(self) -> None:
+        """Upgrade an older store in place: new tables, the search words of the events already stored."""
+        with self._transaction():
+            self._con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+            self._index_search("events")
+            self._con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
+        self.cluster_search()
 
     def close(self) -> None:
         with self._lock:
@@ -125,6 +145,8 @@ class DuckDBStore:
         total = AddStats()
         for batch in _batches(results, max(1, self.settings.store_batch_size)):
             total = total + self._add_batch(batch)
+        if self._unclustered_search_rows() > max(SEARCH_TAIL_ROWS, self._clustered_search_rows() // 20):
+            self.cluster_search()
         return total
 
     def _add_batch(self, batch: list[dict[str, Any]]) -> AddStats:
@@ -144,8 +166,72 @@ class DuckDBStore:
             self._upsert_stories(stories)
             for table in _BATCH_TABLES:
                 self._insert(table, [row for rows in fresh for row in _table_rows(rows, table)])
+            self._index_new_events([row for rows in fresh for row in rows.events])
             self._resolve_origins([rows.document["origin"] for rows in fresh if rows.document["origin"]])
         return AddStats(len(fresh), len(batch) - len(fresh), len(reports), merged)
+
+    # -- text search ------------------------------------------------------------
+
+    def _index_new_events(self, events: list[Row]) -> None:
+        if not events:
+            return
+        columns = ("id", "date_start", "evidence_text")
+        arrow = pa.Table.from_pylist([{name: event[name] for name in columns} for event in events],
+                                     schema=self._arrow_schema("events", columns))
+        self._con.register("incoming_search", arrow)
+        try:
+            self._index_search("incoming_search")
+        finally:
+            self._con.unregister("incoming_search")
+
+    def _index_search(self, source: str) -> None:
+        """Add the words of the sentences of the events in ``source`` (a table or view) to the search tables."""
+        # Split in SQL with the same lower() the scan fallback uses, so both paths agree on every character.
+        self._con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE incoming_terms AS
+                SELECT DISTINCT term, id AS event_id, date_start FROM (
+                    SELECT id, date_start, unnest(string_split(lower(evidence_text), ' ')) AS term FROM {source}
+                ) WHERE term <> ''""")
+        try:
+            self._con.execute("INSERT INTO search_terms SELECT * FROM incoming_terms ORDER BY term, date_start")
+            self._con.execute(
+                """INSERT INTO search_vocabulary SELECT term, count(*) FROM incoming_terms GROUP BY term
+                   ON CONFLICT (term) DO UPDATE SET n = search_vocabulary.n + excluded.n""")
+        finally:
+            self._con.execute("DROP TABLE incoming_terms")
+
+    def cluster_search(self) -> None:
+        """Rewrite ``search_terms`` sorted by term, so a search reads only its words' row groups.
+
+        Ingest appends in arrival order, which zone maps cannot skip; this runs
+        when the unsorted tail grows past ``SEARCH_TAIL_ROWS`` (or a twentieth
+        of the table), so its cost stays a small share of ingest.
+        """
+        self._writable()
+        with self._transaction():
+            self._con.execute("CREATE TABLE search_terms_sorted AS "
+                              "SELECT * FROM search_terms ORDER BY term, date_start")
+            self._con.execute("DROP TABLE search_terms")
+            self._con.execute("ALTER TABLE search_terms_sorted RENAME TO search_terms")
+            self._con.execute("INSERT OR REPLACE INTO meta SELECT 'search_clustered_rows', count(*)::VARCHAR "
+                              "FROM search_terms")
+
+    def rebuild_search(self) -> None:
+        """Recompute the search tables from the stored events (after a bulk load that bypassed ``add_results``)."""
+        self._writable()
+        with self._transaction():
+            self._con.execute("DELETE FROM search_terms")
+            self._con.execute("DELETE FROM search_vocabulary")
+            self._index_search("events")
+        self.cluster_search()
+
+    def _clustered_search_rows(self) -> int:
+        row = self._con.execute("SELECT value FROM meta WHERE key = 'search_clustered_rows'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _unclustered_search_rows(self) -> int:
+        row = self._con.execute("SELECT count(*) FROM search_terms").fetchone()
+        return (int(row[0]) if row else 0) - self._clustered_search_rows()
 
     def _resolve_origins(self, origins: list[str]) -> None:
         """An input that failed before and is now stored is no longer a pending error."""

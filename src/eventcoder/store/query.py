@@ -116,6 +116,68 @@ def _actor_clause(store: DuckDBStore, sides: list[str], value: str, params: list
     return "(" + " OR ".join(clauses) + ")" if clauses else "FALSE"
 
 
+# -- text search ------------------------------------------------------------------
+
+#: Events whose sentence has a word containing the bound piece (a piece has no spaces, so it lies inside one word).
+_PIECE_EVENTS = ("SELECT event_id FROM search_terms "
+                 "WHERE term IN (SELECT term FROM search_vocabulary WHERE contains(term, ?))")
+#: Pieces whose words are in more than this share of the events are cheaper to find by scanning the sentences.
+SEARCH_SCAN_SHARE = 0.25
+
+
+def _search_pieces(store: DuckDBStore, needle: str) -> list[str] | None:
+    """The pieces of ``needle`` (split on spaces) to look up in ``search_terms``, rarest first; None: scan instead."""
+    pieces = sorted({piece for piece in needle.split(" ") if piece})
+    if not pieces:
+        return None
+    rows = _fetch(
+        store,
+        """SELECT p.piece, coalesce(sum(v.n), 0) AS n, (SELECT count(*) FROM events) AS events
+           FROM unnest(?::VARCHAR[]) AS p(piece) LEFT JOIN search_vocabulary AS v ON contains(v.term, p.piece)
+           GROUP BY p.piece ORDER BY n, p.piece LIMIT 2""",
+        [pieces],
+    )
+    if rows[0]["n"] > SEARCH_SCAN_SHARE * rows[0]["events"]:
+        return None
+    return [row["piece"] for row in rows]
+
+
+def _text_clause(store: DuckDBStore, needle: str, params: list[Any], alias: str) -> str:
+    """Events whose evidence sentence contains ``needle`` (lower-cased), through the search words when selective.
+
+    A needle without spaces is answered by the words alone; one with spaces
+    narrows to the events having its (at most two) rarest pieces, then checks
+    the whole needle on those sentences.
+    """
+    scan = _contains(f"{alias}.evidence_text")
+    pieces = _search_pieces(store, needle)
+    if pieces is None:
+        params.append(needle)
+        return scan
+    clauses = [f"{alias}.id IN ({_PIECE_EVENTS})" for _ in pieces]
+    params.extend(pieces)
+    if " " in needle:
+        clauses.append(scan)
+        params.append(needle)
+    return "(" + " AND ".join(clauses) + ")"
+
+
+def _text_only_table(store: DuckDBStore, flt: EventFilter | None) -> tuple[str, list[Any]] | None:
+    """For a filter on the sentence alone: (id, date_start) of the matching events straight from ``search_terms``.
+
+    Grouping on the date too keeps date conditions pushable into the scan, so a
+    page reads only its words' rows of its days.
+    """
+    if flt is None or not flt.text or EventFilter(text=flt.text) != flt:
+        return None
+    needle = _text_param("text", flt.text).lower()
+    pieces = _search_pieces(store, needle) if " " not in needle else None
+    if pieces is None:
+        return None
+    return ("(SELECT DISTINCT event_id AS id, date_start FROM search_terms WHERE term IN "
+            "(SELECT term FROM search_vocabulary WHERE contains(term, ?)))", pieces)
+
+
 def _where(flt: EventFilter | None, store: DuckDBStore, alias: str = "e") -> tuple[str, list[Any]]:
     """SQL condition on events (as ``alias``) and its parameters."""
     clauses: list[str] = ["TRUE"]
@@ -150,8 +212,7 @@ def _where(flt: EventFilter | None, store: DuckDBStore, alias: str = "e") -> tup
         clauses.append(f"({_contains(f'{alias}.location_name')} OR {_contains(f'{alias}.location_admin1')})")
         params.extend([_text_param("place", flt.place).lower()] * 2)
     if flt.text:
-        clauses.append(_contains(f"{alias}.evidence_text"))
-        params.append(_text_param("text", flt.text).lower())
+        clauses.append(_text_clause(store, _text_param("text", flt.text).lower(), params, alias))
     for column in ("document_id", "story_id"):
         value = getattr(flt, column)
         if value:
@@ -236,7 +297,7 @@ def _next_date_cursor(kind: str, keys: list[dict[str, Any]], limit: int, total: 
 
 
 def _top_keys(store: DuckDBStore, table: str, where: str, params: list[Any], page: _DatePage, limit: int,
-              column: str = "date_start") -> tuple[list[dict[str, Any]], int]:
+              column: str = "date_start", table_params: list[Any] | None = None) -> tuple[list[dict[str, Any]], int]:
     """(id, sort_date) of the next ``limit + 1`` rows of ``table`` (alias ``t``) in ``_date_order``, and the total.
 
     Two passes, both cheap on a table stored roughly in date order. The first
@@ -251,7 +312,7 @@ def _top_keys(store: DuckDBStore, table: str, where: str, params: list[Any], pag
     condition = f"{where} AND {page.condition}"
     first = _fetch(
         store, f"SELECT count(*) AS matches, max(t.{column}, ?) AS newest FROM {table} AS t WHERE {condition}",
-        [limit + 1, *params, *page.params],
+        [limit + 1, *(table_params or []), *params, *page.params],
     )[0]
     newest, matches = first["newest"] or [], first["matches"]
     # The page lies between the newest match and the (limit+1)-th newest: zone maps skip every other row group.
@@ -261,7 +322,7 @@ def _top_keys(store: DuckDBStore, table: str, where: str, params: list[Any], pag
         store,
         f"SELECT t.id, t.{column} AS sort_date FROM {table} AS t WHERE {condition} AND {cutoff} "
         f"ORDER BY {_date_order('t', column)} LIMIT ?",
-        [*params, *page.params, *cutoff_params, limit + 1],
+        [*(table_params or []), *params, *page.params, *cutoff_params, limit + 1],
     )
     return keys, page.total if page.total is not None else int(matches or 0)
 
@@ -349,10 +410,14 @@ def query_events(store: DuckDBStore, flt: EventFilter | None = None, *, limit: i
     if merged:
         return _merged_events(store, flt, limit=limit, cursor=cursor)
     limit = _limit(limit)
-    where, params = _where(flt, store, alias="t")
     page = _date_cursor("events", cursor, "t")
     # Sort only the keys, then read the page's full rows by id: top-N over every column is far slower.
-    keys, total = _top_keys(store, "events", where, params, page, limit)
+    searched = _text_only_table(store, flt)
+    if searched is not None:
+        keys, total = _top_keys(store, searched[0], "TRUE", [], page, limit, table_params=searched[1])
+    else:
+        where, params = _where(flt, store, alias="t")
+        keys, total = _top_keys(store, "events", where, params, page, limit)
     rows = _rows_by_id(store, "events", [key["id"] for key in keys[:limit]])
     return Page(_event_items(store, rows), _next_date_cursor("events", keys, limit, total), total)
 

@@ -129,6 +129,21 @@ CREATE TABLE IF NOT EXISTS stories (
     sources VARCHAR[],
     document_ids VARCHAR[]
 );
+-- Text search: the words of each event's evidence sentence (lower-cased, split
+-- on spaces), one row per word and event. A search string without spaces
+-- occurs in a sentence exactly when it occurs in one of its words, so the
+-- words containing it (from search_vocabulary) lead to the events without
+-- reading every sentence. Kept sorted by term (DuckDBStore.cluster_search) so
+-- that zone maps skip all but the searched words' row groups.
+CREATE TABLE IF NOT EXISTS search_terms (
+    term VARCHAR,
+    event_id VARCHAR,
+    date_start DATE                  -- the event's, so a text-only page is read from here
+);
+CREATE TABLE IF NOT EXISTS search_vocabulary (
+    term VARCHAR PRIMARY KEY,
+    n INTEGER                        -- events whose sentence has the word
+);
 -- Point look-ups (get_event mentions, get_document, story members). Range
 -- filters rely on DuckDB zone maps instead of ART indexes.
 CREATE INDEX IF NOT EXISTS events_document_idx ON events (document_id);
