@@ -87,13 +87,25 @@ class ArgumentContext:
     doc: Doc
     speaker: ActorMention | None = None  # speaker of the quote the token is in
     discourse: Discourse | None = None
+    #: Tokens whose resolution is under way: the rules refer to one another (an owner's
+    #: of-phrase, a generic pronoun's clause subject), and a parse can make them go round.
+    resolving: set[int] = field(default_factory=set)
 
 
 def actor_of(token: Token | None, context: ArgumentContext, *, guess: bool = True) -> ActorMention | None:
     """The actor a token stands for. ``guess=False`` refuses the salience
-    guesses (a member noun's likely group), e.g. for who says so."""
-    if token is None:
+    guesses (a member noun's likely group), e.g. for who says so. A token
+    met again while its own resolution is under way stands for nobody."""
+    if token is None or token.i in context.resolving:
         return None
+    context.resolving.add(token.i)
+    try:
+        return _actor_of(token, context, guess)
+    finally:
+        context.resolving.discard(token.i)
+
+
+def _actor_of(token: Token, context: ArgumentContext, guess: bool) -> ActorMention | None:
     known = context.discourse.known.get(token.i) if context.discourse else None
     if known is not None:
         return known
