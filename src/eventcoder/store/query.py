@@ -167,8 +167,8 @@ def _text_clause(store: DuckDBStore, needle: str, params: list[Any], alias: str)
 def _text_only_table(store: DuckDBStore, flt: EventFilter | None) -> tuple[str, list[Any]] | None:
     """For a filter on the sentence alone: (id, date_start) of the matching events straight from ``search_terms``.
 
-    Grouping on the date too keeps date conditions pushable into the scan, so a
-    page reads only its words' rows of its days.
+    With the date a column of the DISTINCT, the page's date conditions are
+    pushed into the scan, so a page reads only its words' rows of its days.
     """
     if flt is None or not flt.text or EventFilter(text=flt.text) != flt:
         return None
@@ -306,8 +306,8 @@ def _top_keys(store: DuckDBStore, table: str, where: str, params: list[Any], pag
     evaluates the filter once over the table, reading only the columns it
     needs, and gives both the count of matches and their ``limit + 1`` newest
     dates (a window count would materialise every match). The second reads
-    only the row groups on or after the last of those dates for the (date, id)
-    ordering, and never the ids of the rows the first one passed over. Rows
+    only the row groups between the first and the last of those dates for the
+    (date, id) ordering, and never the ids of the rows the first one passed over. Rows
     without a date sort last, so they are read only when fewer than
     ``limit + 1`` matches have one.
     """
