@@ -41,6 +41,8 @@ _DOUBLED_RE = re.compile(r"(.)\1+")
 
 def strip_accents(text: str) -> str:
     """``text`` without combining marks: "Qāsim Sulaymānī" -> "Qasim Sulaymani"."""
+    if text.isascii():  # nothing to decompose (most names in English news)
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
