@@ -74,3 +74,32 @@ def test_one_id_endpoints_cycle_through_several_ids(sample_db: Path) -> None:
             connection.close()
     assert len(set(paths["event"])) > 1 and len(set(paths["actor"])) > 1
     assert paths["summary"] == ["/api/summary"]
+
+
+def test_worker_processes_share_a_socket_whose_connections_get_tcp_nodelay() -> None:
+    """Without TCP_NODELAY a kept-alive answer waited ~40 ms for the client's delayed ACK (uvicorn's own socket)."""
+    import asyncio
+    import socket
+
+    from eventcoder.serve.app import listening_socket
+
+    async def accepted_nodelay() -> int:
+        sock = listening_socket("127.0.0.1", 0)
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                connection = transport.get_extra_info("socket")
+                seen.set_result(connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=sock)
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", sock.getsockname()[1])
+            value = await asyncio.wait_for(seen, 10)
+            writer.close()
+            return value
+        finally:
+            server.close()
+
+    assert asyncio.run(accepted_nodelay()) != 0

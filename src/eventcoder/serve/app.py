@@ -9,6 +9,7 @@ a bad cursor, 404 for a missing id, never a 500 for client input.
 import json
 import logging
 import os
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import Settings
-from ..errors import EventcoderError, QueryError, StoreError
+from ..errors import ConfigError, EventcoderError, QueryError, StoreError
 from . import schemas
 from .backend import Backend, BadCursorError, NotFoundError, QueryParams
 
@@ -111,12 +112,35 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000, settin
         app = create_app(db_path, settings, snapshot=snapshot, cache_size=cache_size)
         uvicorn.run(app, host=host, port=port, log_level=log_level)
         return
+    from uvicorn.supervisors import Multiprocess
+
     os.environ[_WORKER_ENV] = json.dumps({"db": str(db_path), "snapshot": snapshot, "cache_size": cache_size})
-    uvicorn.run(f"{__name__}:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level)
+    config = uvicorn.Config(f"{__name__}:app_from_env", factory=True, host=host, port=port, workers=workers,
+                            log_level=log_level)
+    Multiprocess(config, target=uvicorn.Server(config).run, sockets=[listening_socket(host, port)]).run()
 
 
 _WORKER_ENV = "EVENTCODER_SERVE_APP"
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A bound TCP socket the worker processes share.
+
+    Not uvicorn's ``Config.bind_socket``: it makes the socket with protocol 0, and asyncio sets TCP_NODELAY only
+    on connections whose protocol is TCP, so a response's head and body (two writes) waited for the client's
+    delayed ACK, about 40 ms on every kept-alive request.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise ConfigError(f"cannot listen on {host}:{port}: {error.strerror}", where=f"{host}:{port}",
+                          hint="choose another --port or stop what uses this one") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def app_from_env() -> FastAPI:
