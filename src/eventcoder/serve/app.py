@@ -102,7 +102,7 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000, settin
           snapshot: bool = False, workers: int = 1, cache_size: int = 256, log_level: str = "info") -> None:
     """Run the app with uvicorn until interrupted (binds to localhost unless told otherwise).
 
-    ``workers`` > 1 runs that many server processes on the one port (uvicorn's ``--workers``), each with
+    ``workers`` > 1 runs that many server processes on one port (uvicorn's process supervisor), each with
     its own read-only connection and cache: Python work then uses more than one CPU. They read the
     settings from the environment (``EVENTCODER_*``), not from ``settings``.
     """
