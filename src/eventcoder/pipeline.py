@@ -130,14 +130,21 @@ class Pipeline:
         becomes a ``DocumentFailure`` and the rest go on. Anything that is not
         an ``Article`` (a reader's failure, say) passes through as it comes."""
         pending: list[Article] = []
+        chars = 0
         for article in articles:
             if not isinstance(article, Article):
                 yield article
                 continue
+            if pending and chars + len(article.text) > self.settings.batch_chars:
+                # spaCy's memory for a batch grows with its longest document times its size
+                # (a 20,000-word article among 31 others: over 1 GB): long ones go in small batches.
+                yield from self._run_batch(pending)
+                pending, chars = [], 0
             pending.append(article)
+            chars += len(article.text)
             if len(pending) >= self.settings.batch_size:
                 yield from self._run_batch(pending)
-                pending = []
+                pending, chars = [], 0
         if pending:
             yield from self._run_batch(pending)
 
