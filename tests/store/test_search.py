@@ -127,3 +127,25 @@ def test_version_2_store_is_upgraded_with_its_words(tmp_path):
 def _search_rows(store) -> list[tuple]:
     with store.reading() as cursor:
         return cursor.execute("SELECT term, event_id, date_start FROM search_terms ORDER BY ALL").fetchall()
+
+
+PLACES = ["portville", "PORT", "coast", "zürich", "nowhere", "o"]
+
+
+@pytest.mark.parametrize("needle", PLACES)
+def test_place_filter_agrees_with_a_scan_of_every_name(filled, needle):
+    with filled.reading() as cursor:
+        expected = [row[0] for row in cursor.execute(
+            "SELECT id FROM events WHERE contains(lower(location_name), ?) OR contains(lower(location_admin1), ?) "
+            "ORDER BY id", [needle.lower()] * 2).fetchall()]
+    assert searched(filled, place=needle) == expected
+
+
+def test_place_names_are_read_again_after_an_ingest(filled):
+    assert searched(filled, place="lakeside") == []
+    lakeside = {"name": "Lakeside", "country": "SLD", "admin1": "Lakes", "lat": 1.0, "lon": 2.0, "geonameid": 7,
+                "feature": "city"}
+    text = "Police dispersed protesters in Lakeside."
+    filled.add_results([make_result("lake", text, [make_event("e1", text, text, "dispersed", type="COERCE",
+                                                               location=lakeside)])])
+    assert len(searched(filled, place="lakeside")) == len(searched(filled, place="lakes")) == 1

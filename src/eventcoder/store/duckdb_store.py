@@ -8,7 +8,7 @@ server may read from several threads.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -50,6 +50,7 @@ class DuckDBStore:
         self.settings = settings
         self._lock = threading.RLock()
         self._arrow_schemas: dict[str, pa.Schema] = {}
+        self._derived: dict[str, tuple[int, Any]] = {}
 
     # -- opening and closing -------------------------------------------------
 
@@ -158,7 +159,7 @@ class DuckDBStore:
             if not fresh:
                 return AddStats(documents_skipped=len(batch))
             reports = [
-                Report(event, rows.document["published_date"], rows.document["source"])
+                Report.of(event, rows.document)
                 for rows in fresh for event in rows.events
             ]
             stories, merged = assign_stories(self._con, reports)
@@ -295,6 +296,17 @@ class DuckDBStore:
     def document_ids(self) -> set[str]:
         with self.reading() as cursor:
             return {row[0] for row in cursor.execute("SELECT id FROM documents").fetchall()}
+
+    def derived(self, name: str, compute: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+        """A value ``compute`` derives from the events, kept until events are added (they are never changed)."""
+        with self.reading() as cursor:
+            row = cursor.execute("SELECT count(*) FROM events").fetchone()
+            state = int(row[0]) if row else 0
+            cached = self._derived.get(name)
+            if cached is None or cached[0] != state:
+                cached = (state, compute(cursor))
+                self._derived[name] = cached
+        return cached[1]
 
     # -- errors ---------------------------------------------------------------
 

@@ -118,6 +118,37 @@ def _actor_clause(store: DuckDBStore, sides: list[str], value: str, params: list
     return "(" + " OR ".join(clauses) + ")" if clauses else "FALSE"
 
 
+# -- places ---------------------------------------------------------------------
+
+#: A place substring matching more distinct names than this is filtered by scanning the names instead.
+MAX_PLACE_NAMES = 1_000
+
+
+def _place_names(store: DuckDBStore, column: str) -> list[tuple[str, str]]:
+    """Distinct values of an events place column with DuckDB's lower() of each, cached until events are added."""
+    return list(store.derived(f"place_names:{column}", lambda cursor: cursor.execute(
+        f"SELECT DISTINCT {column}, lower({column}) FROM events WHERE {column} IS NOT NULL").fetchall()))
+
+
+def _place_clause(store: DuckDBStore, needle: str, params: list[Any], alias: str) -> str:
+    """Events whose place name or admin1 contains ``needle``: the few matching names, compared as whole values.
+
+    Equality on the dictionary-encoded column is pushed into the scan, where
+    lower-casing and searching every row's name is not. (The same lower() as
+    the scan: a substring of the UTF-8 bytes is a substring of the text.)
+    """
+    clauses = []
+    for column in ("location_name", "location_admin1"):
+        names = [name for name, lowered in _place_names(store, column) if needle in lowered]
+        if len(names) > MAX_PLACE_NAMES:
+            clauses.append(_contains(f"{alias}.{column}"))
+            params.append(needle)
+        elif names:
+            clauses.append(f"{alias}.{column} IN {placeholders(len(names))}")
+            params.extend(names)
+    return "(" + " OR ".join(clauses) + ")" if clauses else "FALSE"
+
+
 # -- text search ------------------------------------------------------------------
 
 #: Events whose sentence has a word containing the bound piece (a piece has no spaces, so it lies inside one word).
@@ -211,8 +242,7 @@ def _where(flt: EventFilter | None, store: DuckDBStore, alias: str = "e") -> tup
         clauses.append(f"{alias}.location_country = ?")
         params.append(_text_param("country", flt.country).upper())
     if flt.place:
-        clauses.append(f"({_contains(f'{alias}.location_name')} OR {_contains(f'{alias}.location_admin1')})")
-        params.extend([_text_param("place", flt.place).lower()] * 2)
+        clauses.append(_place_clause(store, _text_param("place", flt.place).lower(), params, alias))
     if flt.text:
         clauses.append(_text_clause(store, _text_param("text", flt.text).lower(), params, alias))
     for column in ("document_id", "story_id"):
