@@ -56,6 +56,42 @@ def test_undated_reports_published_far_apart_stay_apart(store):
     assert [s["n_reports"] for s in stories_of(store) if s["type"] == "ASSAULT"] == [1, 1]
 
 
+def test_undated_reports_of_documents_published_only_to_the_year_stay_apart(store):
+    # "2021" is no publication day: "the days before it" would be the last days of 2020.
+    store.add_results([
+        shelling_report("wire-1", date=None, published="2021"),
+        shelling_report("post-1", date=None, published="2021", source="Daily Post"),
+    ])
+    assert [s["n_reports"] for s in stories_of(store) if s["type"] == "ASSAULT"] == [1, 1]
+
+
+def one_actor_report(name: str, sentence: str, trigger: str, *, date: str, source: str) -> dict:
+    text = f"{sentence} Residents fled the area."
+    return make_result(name, text, [make_event("e1", text, sentence, trigger, actor=ARMY, date=date)],
+                       published="2021-06-01", source=source)
+
+
+def test_year_wide_reports_need_more_than_one_shared_argument(store):
+    # Two attacks by one army in the same year are not one happening ...
+    store.add_results([
+        one_actor_report("wire-1", "The Northland Army shelled a market in 2021.", "shelled",
+                         date="2021", source="Example Wire"),
+        one_actor_report("post-1", "The Northland Army bombed a bridge on the coast road in 2021.", "bombed",
+                         date="2021", source="Daily Post"),
+    ])
+    assert [s["n_reports"] for s in stories_of(store) if s["type"] == "ASSAULT"] == [1, 1]
+
+
+def test_year_wide_reports_with_near_identical_evidence_merge(store):
+    # ... but the same sentence reprinted by another outlet is.
+    sentence = "The Northland Army shelled the central market of the old town in 2021."
+    store.add_results([
+        one_actor_report("wire-1", sentence, "shelled", date="2021", source="Example Wire"),
+        one_actor_report("post-1", sentence, "shelled", date="2021", source="Daily Post"),
+    ])
+    assert assault_story(store)["n_reports"] == 2
+
+
 def test_different_days_do_not_merge(store):
     store.add_results([shelling_report("wire-1"), shelling_report("post-1", date="2021-03-01", source="Daily Post")])
     assert [s["n_reports"] for s in stories_of(store) if s["type"] == "ASSAULT"] == [1, 1]

@@ -6,10 +6,14 @@ Two reports (events of *different* documents) are the same happening when
   closely similar evidence;
 * their actor and recipient ids are compatible (equal, or one side unknown);
 * their date windows overlap. An event without a date is taken to have
-  happened in the few days before its document was published;
+  happened in the few days before its document was published, when the
+  publication day is known (a publication known only to the month or year
+  dates nothing);
 * their places are compatible (same geonameid/country, or one unknown);
 * and something positive ties them: a shared actor, recipient or place, or
-  near-identical evidence. Evidence similarity (rapidfuzz token-set ratio)
+  near-identical evidence. When either date window is wider than a month
+  ("in 2005"), overlapping years say little: two shared arguments or
+  near-identical evidence are needed. Evidence similarity (rapidfuzz token-set ratio)
   also breaks ties between candidate stories.
 
 Matching is incremental: a batch's events are compared only with the stories
@@ -158,9 +162,14 @@ def match_score(event: Row, published: date | None, story: Story) -> tuple[int, 
     anchors = _shared_arguments(event, story)
     similarity = _similarity(event["evidence_text"], story.evidence_text)
     dated = event["date_start"] is not None and story.date_start is not None
-    if not _enough(anchors, similarity, same_type, dated):
+    wide = _wide(_window(event["date_start"], event["date_end"], published)) or _wide(story.window())
+    if not _enough(anchors, similarity, same_type, dated, wide):
         return None
     return anchors, similarity, same_type
+
+
+def _wide(window: tuple[date, date] | None) -> bool:
+    return window is not None and window[1] - window[0] > MAX_MATCH_WINDOW
 
 
 def _shared_arguments(event: Row, story: Story) -> int:
@@ -175,9 +184,11 @@ def _shared_arguments(event: Row, story: Story) -> int:
     )
 
 
-def _enough(anchors: int, similarity: float, same_type: bool, dated: bool) -> bool:
+def _enough(anchors: int, similarity: float, same_type: bool, dated: bool, wide: bool = False) -> bool:
     if not same_type:
-        return anchors >= 1 and similarity >= FAMILY_EVIDENCE
+        return anchors >= 1 and similarity >= FAMILY_EVIDENCE and not wide
+    if wide:
+        return (anchors >= 2 and similarity >= SIMILAR_EVIDENCE) or similarity >= NEAR_IDENTICAL_EVIDENCE
     if anchors >= 2:
         return True
     if anchors == 1:
@@ -190,8 +201,13 @@ class Report:
     """A new event with what story matching needs from its document."""
 
     event: Row
-    published: date | None
+    published: date | None  # the publication day, None unless known to the day
     source: str | None
+
+    @classmethod
+    def of(cls, event: Row, document: Row) -> Report:
+        day = document["published_date"] if document.get("published_precision") == "day" else None
+        return cls(event, day, document["source"])
 
 
 def assign_stories(con: duckdb.DuckDBPyConnection, reports: Iterable[Report]) -> tuple[list[Story], int]:
