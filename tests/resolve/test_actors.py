@@ -188,3 +188,14 @@ def test_source_phrases_stop_at_line_breaks(nlp: Language) -> None:
     doc = nlp("Is this the end of the deal?\n\nSources said talks would resume.")
     sources = [m for m in mentions(doc) if m.type == "unknown"]
     assert [m.text for m in sources] == ["Sources"]
+
+
+def test_an_acronym_of_an_actor_named_in_full_before_is_that_actor(nlp: Language) -> None:
+    doc = nlp("Hewlett-Packard said on Monday it would buy a consulting firm. HP did not disclose the price.")
+    found = by_text(doc)
+    assert found["HP"].actor_id == found["Hewlett-Packard"].actor_id
+
+
+def test_capitals_after_a_clock_time_are_its_zone_not_an_actor(nlp: Language) -> None:
+    doc = nlp("The earthquake struck on Tuesday at 07:37 a.m. UTC, the agency said.")
+    assert "UTC" not in by_text(doc)

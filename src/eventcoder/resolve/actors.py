@@ -125,23 +125,35 @@ ACRONYM_DEFINITION = re.compile(r"\s*\(([A-Z][A-Za-z]{1,9})\)")
 
 def apply_acronym_definitions(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
     """"the Rapid Support Forces (RSF)": within this document the acronym is
-    that actor, whatever else the registry knows by the same letters."""
+    that actor, whatever else the registry knows by the same letters. An
+    acronym whose letters are the initials of an actor the document named in
+    full before ("Hewlett-Packard … HP") is that actor too."""
     text = doc.text
     defined: dict[str, ActorMention] = {}
     for mention in mentions:
         match = ACRONYM_DEFINITION.match(text, mention.end)
         if match and _initials_fit(match.group(1), mention.text):
             defined[match.group(1)] = mention
-    if not defined:
-        return mentions
     resolved = []
     for mention in mentions:
-        definition = defined.get(mention.text)
+        definition = defined.get(mention.text) or _spelled_out_before(mention, resolved)
         if definition is not None and definition.start < mention.start and definition.actor_id != mention.actor_id:
             mention = replace(mention, actor_id=definition.actor_id, name=definition.name, type=definition.type,
                               country=definition.country, how="acronym-defined")
         resolved.append(mention)
     return resolved
+
+
+def _spelled_out_before(mention: ActorMention, earlier: list[ActorMention]) -> ActorMention | None:
+    """The latest earlier mention, written out in two words or more, whose initials an acronym mention spells."""
+    surface = mention.text.replace(".", "")
+    if not (surface.isalpha() and surface.isupper() and 2 <= len(surface) <= 6):
+        return None
+    for candidate in reversed(earlier):
+        written_out = len(re.split(r"[\s\-]+", candidate.text.strip())) >= 2 and not candidate.text.isupper()
+        if written_out and candidate.type != "person" and _initials_fit(surface, candidate.text):
+            return candidate
+    return None
 
 
 def _initials_fit(acronym: str, name: str) -> bool:
@@ -211,7 +223,7 @@ def alias_candidates(doc: Doc, registry: Registry, on: date | None) -> Iterator[
             if registry.is_demonym(key):
                 continue  # a bare demonym ("Turkish") is a modifier, handled with its noun
             match = alias_match(span, key, registry, on)
-            if match is not None:
+            if match is not None and not is_time_zone(span):
                 yield make_mention(trim_span(span), match.entry, match.how, match.score)
                 break
 
@@ -225,6 +237,12 @@ def alias_match(span: Span, key: str, registry: Registry, on: date | None) -> Ma
         return None
     matches = registry.lookup(key, on=on, fuzzy=False)
     return matches[0] if matches and matches[0].how == "skeleton" else None
+
+
+def is_time_zone(span: Span) -> bool:
+    """"at 07:37 a.m. UTC": capitals right after a clock time name its zone, not an actor."""
+    return (len(span) == 1 and span.text.isupper() and span.start > 0
+            and span.doc[span.start - 1].ent_type_ == "TIME")
 
 
 def could_start_name(token: Token) -> bool:
@@ -284,6 +302,8 @@ def entity_candidates(doc: Doc, registry: Registry, on: date | None,
         if ent.label_ not in NER_LABELS:
             continue
         span = trim_span(ent)
+        if is_time_zone(span):
+            continue
         overlaps = any(token.i in taken for token in span)
         candidate = resolve_entity(span, ent.label_, registry, on, people, context)
         # A longer entity the registry knows may replace the shorter alias inside it; an unknown one may not.
