@@ -199,3 +199,10 @@ def test_an_acronym_of_an_actor_named_in_full_before_is_that_actor(nlp: Language
 def test_capitals_after_a_clock_time_are_its_zone_not_an_actor(nlp: Language) -> None:
     doc = nlp("The earthquake struck on Tuesday at 07:37 a.m. UTC, the agency said.")
     assert "UTC" not in by_text(doc)
+
+
+def test_a_title_is_no_part_of_a_transliterated_name(nlp: Language) -> None:
+    # By consonants alone "Mr Brown" is "Amery Browne" (m-r b-r-w-n), a person in the registry.
+    doc = nlp("Chancellor Gordon Brown spoke on Monday. Mr Brown also wants other nations to match his target.")
+    assert {mention.name for mention in mentions(doc)} == {"Gordon Brown"}
+    assert all(mention.how != "skeleton" for mention in mentions(doc))

@@ -235,6 +235,8 @@ def alias_match(span: Span, key: str, registry: Registry, on: date | None) -> Ma
         return first_case_compatible(matches, span.text)
     if len(span) < 2 or not all(token.text[:1].isupper() or token.lower_ in NAME_PARTICLES for token in span):
         return None
+    if span[0].lower_.rstrip(".") in TITLE_WORDS:
+        return None  # a title is no part of the name: "Mr Brown" must not meet "Amery Browne" by its consonants
     matches = registry.lookup(key, on=on, fuzzy=False)
     return matches[0] if matches and matches[0].how == "skeleton" else None
 
