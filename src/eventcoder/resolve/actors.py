@@ -134,7 +134,7 @@ def apply_acronym_definitions(doc: Doc, mentions: list[ActorMention]) -> list[Ac
         match = ACRONYM_DEFINITION.match(text, mention.end)
         if match and _initials_fit(match.group(1), mention.text):
             defined[match.group(1)] = mention
-    resolved = []
+    resolved: list[ActorMention] = []
     for mention in mentions:
         definition = defined.get(mention.text) or _spelled_out_before(mention, resolved)
         if definition is not None and definition.start < mention.start and definition.actor_id != mention.actor_id:
@@ -233,12 +233,18 @@ def alias_match(span: Span, key: str, registry: Registry, on: date | None) -> Ma
     if registry.is_alias(key):
         matches = [match for match in registry.lookup(key, on=on, fuzzy=False) if match.how == "alias"]
         return first_case_compatible(matches, span.text)
-    if len(span) < 2 or not all(token.text[:1].isupper() or token.lower_ in NAME_PARTICLES for token in span):
+    if not skeleton_shaped(span):
         return None
-    if span[0].lower_.rstrip(".") in TITLE_WORDS:
-        return None  # a title is no part of the name: "Mr Brown" must not meet "Amery Browne" by its consonants
     matches = registry.lookup(key, on=on, fuzzy=False)
     return matches[0] if matches and matches[0].how == "skeleton" else None
+
+
+def skeleton_shaped(span: Span) -> bool:
+    """Capitalised words (and name particles), two or more, not led by a title: a name a
+    transliteration variant may match ("Kataib Hizbullah"). A title is no part of the name:
+    "Mr Brown" must not meet "Amery Browne" by its consonants."""
+    return (len(span) >= 2 and span[0].lower_.rstrip(".") not in TITLE_WORDS
+            and all(token.text[:1].isupper() or token.lower_ in NAME_PARTICLES for token in span))
 
 
 def is_time_zone(span: Span) -> bool:
