@@ -211,62 +211,78 @@ def make_mention(span: Span, entry: RegistryEntry, how: str, confidence: float) 
 # ============================================================ 1. registry aliases
 
 
+class _Tokens:
+    """What the alias scan reads of every token, taken from the ``Doc`` once: the scan tries
+    up to MAX_ALIAS_TOKENS spans at each capitalised token, and spaCy builds a new ``Token``
+    object at every index access."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc.text
+        tokens = list(doc)
+        self.idx = [token.idx for token in tokens]
+        self.end = [token.idx + len(token.text) for token in tokens]
+        self.lower = [token.lower_ for token in tokens]
+        self.capital = [token.text[:1].isupper() for token in tokens]
+        self.upper = [token.text.isupper() for token in tokens]
+        self.blank = [token.is_punct or token.is_space for token in tokens]
+        self.named = [token.pos_ == "PROPN" or bool(token.ent_type_) for token in tokens]
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.text[self.idx[start]:self.end[end - 1]]
+
+    def could_start_name(self, i: int) -> bool:
+        return not self.blank[i] and (self.capital[i] or self.lower[i] in ("al", "el"))
+
+    def looks_like_name(self, start: int, end: int) -> bool:
+        last = end - 1
+        if self.blank[last] or (self.lower[last] in STOP_WORDS and not self.upper[last]):
+            return False
+        if end - start == 1:
+            return self.named[start] or self.upper[start]
+        return any(self.capital[start:end])
+
+    def skeleton_shaped(self, start: int, end: int) -> bool:
+        """Capitalised words (and name particles), two or more, not led by a title: a name a
+        transliteration variant may match ("Kataib Hizbullah"). A title is no part of the name:
+        "Mr Brown" must not meet "Amery Browne" by its consonants."""
+        return (end - start >= 2 and self.lower[start].rstrip(".") not in TITLE_WORDS
+                and all(self.capital[i] or self.lower[i] in NAME_PARTICLES for i in range(start, end)))
+
+
 def alias_candidates(doc: Doc, registry: Registry, on: date | None) -> Iterator[_Candidate]:
+    tokens = _Tokens(doc)
     for start in range(len(doc)):
-        if not could_start_name(doc[start]):
+        if not tokens.could_start_name(start):
             continue
         for end in range(min(len(doc), start + MAX_ALIAS_TOKENS), start, -1):
-            span = doc[start:end]
-            if not looks_like_name(span):
+            if not tokens.looks_like_name(start, end):
                 continue
-            key = normalize_name(strip_possessive(span.text))
-            if registry.is_demonym(key):
+            text = tokens.span_text(start, end)
+            key = normalize_name(strip_possessive(text))
+            if registry.is_demonym(key, normalized=True):
                 continue  # a bare demonym ("Turkish") is a modifier, handled with its noun
-            match = alias_match(span, key, registry, on)
-            if match is not None and not is_time_zone(span):
-                yield make_mention(trim_span(span), match.entry, match.how, match.score)
+            match = alias_match(tokens, start, end, key, registry, on)
+            if match is not None and not is_time_zone(doc[start:end]):
+                yield make_mention(trim_span(doc[start:end]), match.entry, match.how, match.score)
                 break
 
 
-def alias_match(span: Span, key: str, registry: Registry, on: date | None) -> Match | None:
+def alias_match(tokens: _Tokens, start: int, end: int, key: str, registry: Registry,
+                on: date | None) -> Match | None:
     """An exact alias, or for a capitalised multi-word name a transliteration variant ("Kataib Hizbullah")."""
     if registry.is_alias(key):
         matches = [match for match in registry.lookup(key, on=on, fuzzy=False) if match.how == "alias"]
-        return first_case_compatible(matches, span.text)
-    if not skeleton_shaped(span):
+        return first_case_compatible(matches, tokens.span_text(start, end))
+    if not tokens.skeleton_shaped(start, end):
         return None
     matches = registry.lookup(key, on=on, fuzzy=False)
     return matches[0] if matches and matches[0].how == "skeleton" else None
-
-
-def skeleton_shaped(span: Span) -> bool:
-    """Capitalised words (and name particles), two or more, not led by a title: a name a
-    transliteration variant may match ("Kataib Hizbullah"). A title is no part of the name:
-    "Mr Brown" must not meet "Amery Browne" by its consonants."""
-    return (len(span) >= 2 and span[0].lower_.rstrip(".") not in TITLE_WORDS
-            and all(token.text[:1].isupper() or token.lower_ in NAME_PARTICLES for token in span))
 
 
 def is_time_zone(span: Span) -> bool:
     """"at 07:37 a.m. UTC": capitals right after a clock time name its zone, not an actor."""
     return (len(span) == 1 and span.text.isupper() and span.start > 0
             and span.doc[span.start - 1].ent_type_ == "TIME")
-
-
-def could_start_name(token: Token) -> bool:
-    return not token.is_punct and not token.is_space and (token.text[:1].isupper() or token.lower_ in ("al", "el"))
-
-
-def looks_like_name(span: Span) -> bool:
-    last = span[-1]
-    if last.is_punct or last.is_space or (last.lower_ in STOP_WORDS and not last.text.isupper()):
-        return False
-    if len(span) == 1:
-        token = span[0]
-        if token.lower_ in STOP_WORDS and not token.text.isupper():
-            return False
-        return token.pos_ == "PROPN" or token.text.isupper() or bool(token.ent_type_)
-    return any(token.text[:1].isupper() for token in span)
 
 
 def strip_possessive(text: str) -> str:

@@ -298,8 +298,9 @@ class Registry:
         key = normalize_name(word)
         return self._index.demonym.get(key) or self._index.country_name.get(key)
 
-    def is_demonym(self, word: str) -> bool:
-        return normalize_name(word) in self._index.demonym
+    def is_demonym(self, word: str, *, normalized: bool = False) -> bool:
+        """Whether ``word`` is a demonym; ``normalized=True`` when it is already a ``normalize_name`` key."""
+        return (word if normalized else normalize_name(word)) in self._index.demonym
 
     def country_entry(self, iso3: str) -> RegistryEntry | None:
         entries = [entry for entry in self.by_code(iso3) if entry.type == "country"]
