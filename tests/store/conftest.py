@@ -90,6 +90,15 @@ def shelling_report(name: str, *, source: str = "Example Wire", published: str =
     ], published=published, source=source)
 
 
+def two_shelling_reports() -> list[dict[str, Any]]:
+    """The same shelling by two outlets (one story), on different days of publication."""
+    return [
+        shelling_report("wire-1"),
+        shelling_report("post-1", source="Daily Post", published="2021-03-12", date="2021-03-11",
+                        sentence="The Northland Army shelled River Front bases in Portville again on Thursday."),
+    ]
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[DuckDBStore]:
     with DuckDBStore.open(tmp_path / "events.duckdb") as opened:

@@ -17,7 +17,16 @@ from eventcoder.store.query import (
     timeline,
 )
 
-from .conftest import ARMY, MINISTRY, PORTVILLE, REBELS, doc_id_for, make_event, make_result, shelling_report
+from .conftest import (
+    ARMY,
+    MINISTRY,
+    PORTVILLE,
+    REBELS,
+    doc_id_for,
+    make_event,
+    make_result,
+    two_shelling_reports,
+)
 
 UNION = ("Q1065", "United Nations")
 LAKESIDE = {"name": "Lakeside", "country": "SLD", "admin1": "Lakes", "lat": 10.0, "lon": 20.0,
@@ -41,12 +50,7 @@ def talks_report() -> dict:
 
 @pytest.fixture
 def filled(store):
-    store.add_results([
-        shelling_report("wire-1"),
-        shelling_report("post-1", source="Daily Post", published="2021-03-12", date="2021-03-11",
-                        sentence="The Northland Army shelled River Front bases in Portville again on Thursday."),
-        talks_report(),
-    ])
+    store.add_results([*two_shelling_reports(), talks_report()])
     return store
 
 

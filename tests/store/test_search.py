@@ -8,7 +8,7 @@ from eventcoder.store import DuckDBStore, EventFilter
 from eventcoder.store import query as q
 from eventcoder.store.query import list_stories, query_events, timeline
 
-from .conftest import make_event, make_result, shelling_report
+from .conftest import make_event, make_result, shelling_report, two_shelling_reports
 
 NEEDLES = ["shelled", "SHELLED", "shell", "portville", "portville.", "river front", "front positions in",
            "army shelled river", "on monday.", "e", "the", "nothing like this", "it’s", "ünïcode", "again on"]
@@ -24,12 +24,7 @@ def unicode_report() -> dict:
 
 @pytest.fixture
 def filled(store):
-    store.add_results([
-        shelling_report("wire-1"),
-        shelling_report("post-1", source="Daily Post", published="2021-03-12", date="2021-03-11",
-                        sentence="The Northland Army shelled River Front bases in Portville again on Thursday."),
-        unicode_report(),
-    ])
+    store.add_results([*two_shelling_reports(), unicode_report()])
     return store
 
 
