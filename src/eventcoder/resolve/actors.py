@@ -150,15 +150,20 @@ def _spelled_out_before(mention: ActorMention, earlier: list[ActorMention]) -> A
     if not (surface.isalpha() and surface.isupper() and 2 <= len(surface) <= 6):
         return None
     for candidate in reversed(earlier):
-        written_out = len(re.split(r"[\s\-]+", candidate.text.strip())) >= 2 and not candidate.text.isupper()
+        written_out = len(_name_words(candidate.text)) >= 2 and not candidate.text.isupper()
         if written_out and candidate.type != "person" and _initials_fit(surface, candidate.text):
             return candidate
     return None
 
 
+def _name_words(name: str) -> list[str]:
+    """The words of a name that initials come from: "Pakistan Tehreek-e-Insaf's" -> 5 words."""
+    return [word for word in re.split(r"[\s\-]+", strip_possessive(name)) if word[:1].isalpha()]
+
+
 def _initials_fit(acronym: str, name: str) -> bool:
     """"RSF" for "Rapid Support Forces", "PTI" for "Pakistan Tehreek-e-Insaf"."""
-    words = [word for word in re.split(r"[\s\-]+", strip_possessive(name)) if word[:1].isalpha()]
+    words = _name_words(name)
     capitals = "".join(word[0] for word in words if word[0].isupper())
     letters = "".join(word[0] for word in words)
     return acronym.upper() in (capitals.upper(), letters.upper())

@@ -157,13 +157,13 @@ def match_score(event: Row, published: date | None, story: Story) -> tuple[int, 
     if not (_compatible(event["geonameid"], story.geonameid)
             and _compatible(event["location_country"], story.location_country)):
         return None
-    if not _overlaps(_window(event["date_start"], event["date_end"], published), story.window()):
+    windows = (_window(event["date_start"], event["date_end"], published), story.window())
+    if not _overlaps(*windows):
         return None
     anchors = _shared_arguments(event, story)
     similarity = _similarity(event["evidence_text"], story.evidence_text)
     dated = event["date_start"] is not None and story.date_start is not None
-    wide = _wide(_window(event["date_start"], event["date_end"], published)) or _wide(story.window())
-    if not _enough(anchors, similarity, same_type, dated, wide):
+    if not _enough(anchors, similarity, same_type, dated, wide=any(map(_wide, windows))):
         return None
     return anchors, similarity, same_type
 
@@ -184,7 +184,7 @@ def _shared_arguments(event: Row, story: Story) -> int:
     )
 
 
-def _enough(anchors: int, similarity: float, same_type: bool, dated: bool, wide: bool = False) -> bool:
+def _enough(anchors: int, similarity: float, same_type: bool, dated: bool, *, wide: bool) -> bool:
     if not same_type:
         return anchors >= 1 and similarity >= FAMILY_EVIDENCE and not wide
     if wide:
